@@ -1,0 +1,56 @@
+# Haven's two set-up commands are `make demo` and `make test`; everything else here serves them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_DIR ?= var/demo
+
+.PHONY: demo test install install-test lint typecheck lock bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps keep repeated runs fast; a changed lock file reinstalls.
+$(VENV)/.base-installed: $(BIN)/python requirements/base.lock pyproject.toml
+	$(PIP) install --require-hashes --no-deps -r requirements/base.lock
+	$(PIP) install --no-deps -e .
+	@touch $@
+
+$(VENV)/.test-installed: $(BIN)/python requirements/test.lock pyproject.toml
+	$(PIP) install --require-hashes --no-deps -r requirements/test.lock
+	$(PIP) install --no-deps -e .
+	@touch $@ $(VENV)/.base-installed
+
+install: $(VENV)/.base-installed
+
+install-test: $(VENV)/.test-installed
+	@scripts/system-deps
+
+## Build fresh synthetic demo data in an embedded SQLite database and serve it.
+demo: install
+	$(BIN)/haven demo --dir $(DEMO_DIR) --host $(HOST) --port $(PORT)
+
+## Install what the tests need and run the whole suite.
+test: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install-test
+	$(BIN)/mypy
+
+## Regenerate the lock files from pyproject.toml (needs network access to PyPI).
+lock:
+	scripts/lock
+
+bench: install-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
