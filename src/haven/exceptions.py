@@ -9,7 +9,7 @@ and field names, never personal data (names, dates of birth, document or phone n
     ├── ValidationFailed          one or more records break the data standard (all problems listed)
     ├── NotFound                  no such record *in the caller's scope*
     ├── PermissionDenied          the caller's scope does not allow this
-    ├── Conflict                  the record changed since it was read (stale version), or a duplicate
+    ├── Conflict                  stale version (changed since read), or a duplicate
     ├── AuditIntegrityError       the audit chain is broken (changed, inserted or deleted entries)
     └── ImportFailed              a file could not be read at all (encoding, header, format)
 

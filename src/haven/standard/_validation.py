@@ -1,0 +1,89 @@
+"""Validation of records against the standard, with every problem reported and nothing leaked.
+
+Pydantic's errors are turned into `FieldProblem`s that name the row, the field and the reason.
+The offending value is shown truncated, except for identifying fields, whose values are never
+echoed (they may be a victim's name): only their length is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from haven.exceptions import FieldProblem, ValidationFailed
+from haven.standard._case import CaseCreate
+from haven.standard._identity import IdentifyingData
+from haven.standard._suspect import SuspectCreate
+from haven.standard._victim import VictimCreate
+
+__all__ = ["IDENTIFYING_FIELDS", "RecordKind", "problems_from", "schema_for", "validate_record"]
+
+RecordKind = Literal["victim", "suspect", "case"]
+M = TypeVar("M", bound=BaseModel)
+
+IDENTIFYING_FIELDS: frozenset[str] = frozenset(IdentifyingData.model_fields) | {"identifying"}
+_SHOWN = 40
+
+_SCHEMAS: dict[str, type[BaseModel]] = {
+    "victim": VictimCreate,
+    "suspect": SuspectCreate,
+    "case": CaseCreate,
+}
+
+
+def schema_for(kind: RecordKind) -> type[BaseModel]:
+    return _SCHEMAS[kind]
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1]}[{item + 1}]"] if parts else [f"[{item + 1}]"]
+        elif item != "identifying":
+            parts.append(str(item))
+    return ".".join(parts) or "record"
+
+
+def _shown_value(loc: tuple[int | str, ...], value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = str(value)
+    if any(str(part) in IDENTIFYING_FIELDS for part in loc):
+        return f"[withheld, {len(text)} characters]"
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _reason(error: Mapping[str, Any]) -> str:
+    message = str(error["msg"])
+    # Pydantic prefixes messages from our own validators with "Value error, ".
+    return message.removeprefix("Value error, ")
+
+
+def problems_from(error: ValidationError, row: int | None = None) -> list[FieldProblem]:
+    """Every problem in a Pydantic error as a `FieldProblem`, values truncated or withheld."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        problems.append(
+            FieldProblem(
+                row=row,
+                field=_field_path(loc),
+                reason=_reason(item),
+                value=_shown_value(loc, item.get("input")),
+            )
+        )
+    return problems
+
+
+def validate_record(
+    schema: type[M], data: Mapping[str, Any], *, row: int | None = None, today: date | None = None
+) -> M:
+    """Validate one record, raising `ValidationFailed` with every problem it has."""
+    try:
+        return schema.model_validate(data, context={"today": today or date.today()})
+    except ValidationError as error:
+        raise ValidationFailed(problems_from(error, row)) from None
