@@ -1,0 +1,35 @@
+"""Persistence of organisations, victims, suspects and cases.
+
+SQLAlchemy 2 with Alembic migrations; SQLite (WAL) by default, PostgreSQL through
+HAVEN_DATABASE_URL. Identifying data is encrypted with AES-256-GCM under a key kept outside the
+database; every access to a person record is written to a hash-chained audit log; every query
+takes the caller's `Scope`.
+
+>>> from haven.config import Settings
+>>> registry = Registry.open(Settings(home=Path(tmp)), initialise=True)   # doctest: +SKIP
+>>> with registry.transaction(scope) as tx:                                # doctest: +SKIP
+...     tx.victims.create(victim)
+"""
+
+from haven.registry._audit import AuditEvent, VerifyReport
+from haven.registry._crypto import KeyRing, generate_key_file
+from haven.registry._database import create_database_engine, migrate
+from haven.registry._registry import Registry, Transaction
+from haven.registry._scope import AdminScope, Scope
+from haven.registry._stores import Outcome, Page, VictimFilter
+
+__all__ = [
+    "AdminScope",
+    "AuditEvent",
+    "KeyRing",
+    "Outcome",
+    "Page",
+    "Registry",
+    "Scope",
+    "Transaction",
+    "VerifyReport",
+    "VictimFilter",
+    "create_database_engine",
+    "generate_key_file",
+    "migrate",
+]

@@ -1,0 +1,135 @@
+"""The registry: one database, one key ring, one audit log, and transactions bound to a scope."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from haven.config import Settings
+from haven.exceptions import ConfigurationError, Conflict, NotFound
+from haven.registry._audit import AuditEvent, AuditLog, VerifyReport
+from haven.registry._crypto import KeyRing, generate_key_file
+from haven.registry._database import create_database_engine, current_revision, head_revision
+from haven.registry._database import migrate as run_migrations
+from haven.registry._scope import AdminScope, Scope
+from haven.registry._stores import CaseStore, SuspectStore, VictimStore
+from haven.registry._tables import OrganisationRow
+from haven.standard import OrganisationCreate, OrganisationPublic
+
+__all__ = ["Registry", "Transaction"]
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """One unit of work for one scope; commits on leaving the `with` block, else rolls back."""
+
+    session: Session
+    scope: Scope
+    victims: VictimStore
+    suspects: SuspectStore
+    cases: CaseStore
+    audit: AuditLog
+
+    def record(self, event: AuditEvent) -> None:
+        self.audit.append(self.session, event)
+
+
+class Registry:
+    def __init__(self, engine: Engine, keys: KeyRing, *, audit_anchor: Path | None = None):
+        self.engine = engine
+        self.keys = keys
+        self.audit_log = AuditLog(keys)
+        self.audit_anchor = audit_anchor
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, settings: Settings, *, initialise: bool = False, demo_key: bool = False
+             ) -> Registry:
+        """Open the registry the settings describe.
+
+        With `initialise`, a missing key file is created and the schema migrated to the latest
+        revision; without, an unmigrated database is refused with the command that fixes it.
+        """
+        settings.check()
+        if settings.data_key_b64:
+            keys = KeyRing.from_b64(settings.data_key_b64)
+        else:
+            key_file = settings.resolved_key_file
+            if initialise and not key_file.exists():
+                generate_key_file(key_file, demo=demo_key)
+            keys = KeyRing.from_file(key_file, production=settings.production)
+        if settings.production and keys.is_demo_key:
+            raise ConfigurationError("a demo key cannot be used in production")
+        engine = create_database_engine(settings.resolved_database_url)
+        if initialise:
+            run_migrations(engine)
+        elif current_revision(engine) != head_revision():
+            raise ConfigurationError("the database schema is not up to date; run `haven init`")
+        return cls(engine, keys, audit_anchor=settings.audit_anchor)
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def transaction(self, scope: Scope) -> Iterator[Transaction]:
+        with self._session() as session:
+            if session.get(OrganisationRow, scope.organisation_id) is None:
+                raise NotFound("organisation", scope.organisation_id)
+            parts = (session, scope, self.keys, self.audit_log)
+            yield Transaction(session, scope, VictimStore(*parts), SuspectStore(*parts),
+                              CaseStore(*parts), self.audit_log)
+
+    # -- organisations (administration) -------------------------------------------------------
+    def create_organisation(self, admin: AdminScope, record: OrganisationCreate
+                            ) -> OrganisationPublic:
+        try:
+            with self._session() as session:
+                row = OrganisationRow(**record.model_dump(mode="json"))
+                session.add(row)
+                session.flush()
+                self.audit_log.append(session, AuditEvent(
+                    actor=admin.actor, organisation_id=str(row.id), action="create",
+                    entity_kind="organisation", entity_id=str(row.id), detail={"code": row.code}))
+                return OrganisationPublic.model_validate(row)
+        except IntegrityError:
+            raise Conflict(f"an organisation with code {record.code} already exists") from None
+
+    def organisations(self) -> list[OrganisationPublic]:
+        """Organisations are not personal data: every user may see the directory."""
+        with self._session() as session:
+            rows = session.scalars(select(OrganisationRow).order_by(OrganisationRow.code)).all()
+            return [OrganisationPublic.model_validate(r) for r in rows]
+
+    def organisation(self, code_or_id: str) -> OrganisationPublic:
+        with self._session() as session:
+            statement = select(OrganisationRow).where(OrganisationRow.code == code_or_id)
+            row = session.scalars(statement).one_or_none()
+            if row is None:
+                try:
+                    row = session.get(OrganisationRow, uuid.UUID(code_or_id))
+                except ValueError:
+                    row = None
+            if row is None:
+                raise NotFound("organisation", code_or_id)
+            return OrganisationPublic.model_validate(row)
+
+    # -- audit --------------------------------------------------------------------------------
+    def verify_audit(self) -> VerifyReport:
+        with self._session() as session:
+            return self.audit_log.verify(session, anchor=self.audit_anchor)
+
+    def anchor_audit(self, path: Path) -> VerifyReport:
+        with self._session() as session:
+            return self.audit_log.write_anchor(session, path)
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,448 @@
+"""Stores for victims, suspects and cases, each bound to one session and one scope.
+
+Every statement filters on the scope's organisation; a record of another organisation is
+reported as not found, so that its existence is not revealed either. Every create, update and
+read is audited in the same transaction. Updates carry the version the caller read: a stale one
+is refused with `Conflict`, never silently applied.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from haven.exceptions import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from haven.registry._audit import AuditAction, AuditEvent, AuditLog
+from haven.registry._crypto import KeyRing
+from haven.registry._scope import Scope
+from haven.registry._tables import CaseRow, IdentityRow, SuspectRow, VictimRow
+from haven.standard import (
+    CaseCreate,
+    CasePublic,
+    CaseUpdate,
+    IdentifyingData,
+    SuspectCreate,
+    SuspectDetail,
+    SuspectPublic,
+    SuspectUpdate,
+    VictimCreate,
+    VictimDetail,
+    VictimPublic,
+    VictimUpdate,
+    problems_from,
+)
+
+__all__ = ["CaseStore", "Outcome", "Page", "SuspectStore", "VictimFilter", "VictimStore"]
+
+Outcome = Literal["created", "updated", "unchanged"]
+T = TypeVar("T")
+CreateT = TypeVar("CreateT", VictimCreate, SuspectCreate)
+RowT = TypeVar("RowT", VictimRow, SuspectRow)
+PublicT = TypeVar("PublicT", VictimPublic, SuspectPublic)
+DetailT = TypeVar("DetailT", VictimDetail, SuspectDetail)
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class VictimFilter:
+    identification_status: str | None = None
+    sex: str | None = None
+    country_of_exploitation: str | None = None
+    registered_from: date | None = None
+    registered_to: date | None = None
+    external_id_prefix: str | None = None
+
+
+class _Audited:
+    def __init__(self, session: Session, scope: Scope, keys: KeyRing, audit: AuditLog) -> None:
+        self._session = session
+        self._scope = scope
+        self._keys = keys
+        self._audit = audit
+
+    def _record(self, action: AuditAction, kind: str, entity_id: object,
+                detail: Mapping[str, Any] | None = None) -> None:
+        self._audit.append(self._session, AuditEvent(
+            actor=self._scope.actor,
+            organisation_id=str(self._scope.organisation_id),
+            action=action,
+            entity_kind=kind,
+            entity_id=None if entity_id is None else str(entity_id),
+            detail=detail or {},
+        ))
+
+
+def _fields_of(model: BaseModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A model's own fields as JSON-ready data: computed fields left out, so it re-validates."""
+    return model.model_dump(mode="json", exclude=set(type(model).model_computed_fields) | exclude)
+
+
+def _validated(schema: type[BaseModel], data: Mapping[str, Any], record_id: object) -> Any:
+    try:
+        # Stored records were valid on the day they were registered; re-checking the
+        # registration date against today's date would refuse nothing useful.
+        return schema.model_validate(data, context={"today": date.max})
+    except ValidationError as error:
+        problems = [
+            FieldProblem(row=None, field=p.field, reason=f"{p.reason} (record {record_id})",
+                         value=p.value)
+            for p in problems_from(error)
+        ]
+        raise ValidationFailed(problems) from None
+
+
+class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
+    """What victims and suspects share: identity encryption, scoping, audit, versions."""
+
+    kind: ClassVar[str]
+    row_type: type[RowT]
+    create_schema: type[CreateT]
+    public_schema: type[PublicT]
+    detail_schema: type[DetailT]
+
+    # -- mapping between schemas and rows -----------------------------------------------------
+    def _values(self, record: CreateT) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _as_create(self, row: RowT, identifying: IdentifyingData | None) -> CreateT:
+        data = _fields_of(self.public_schema.model_validate(row),
+                          exclude=frozenset({"id", "organisation_id", "version", "person_id"}))
+        data["identifying"] = identifying.model_dump(mode="json") if identifying else None
+        result: CreateT = _validated(self.create_schema, data, row.id)
+        return result
+
+    # -- identity -----------------------------------------------------------------------------
+    def _associated(self, record_id: uuid.UUID) -> bytes:
+        return f"haven:{self.kind}:{record_id}".encode("ascii")
+
+    def _write_identity(self, record_id: uuid.UUID, identifying: IdentifyingData | None) -> None:
+        existing = self._session.get(IdentityRow, record_id)
+        if identifying is None or identifying.is_empty():
+            if existing is not None:
+                self._session.delete(existing)
+            return
+        plaintext = json.dumps(identifying.model_dump(mode="json"), ensure_ascii=False).encode()
+        ciphertext = self._keys.encrypt(plaintext, self._associated(record_id))
+        if existing is None:
+            self._session.add(IdentityRow(record_id=record_id, record_kind=self.kind,
+                                          ciphertext=ciphertext))
+        else:
+            existing.ciphertext = ciphertext
+
+    def _read_identity(self, record_id: uuid.UUID) -> IdentifyingData | None:
+        row = self._session.get(IdentityRow, record_id)
+        if row is None:
+            return None
+        plaintext = self._keys.decrypt(row.ciphertext, self._associated(record_id))
+        return IdentifyingData.model_validate_json(plaintext)
+
+    # -- queries ------------------------------------------------------------------------------
+    def _scoped(self) -> Select[RowT]:
+        return select(self.row_type).where(
+            self.row_type.organisation_id == self._scope.organisation_id
+        )
+
+    def _row(self, record_id: uuid.UUID, *, for_update: bool = False) -> RowT:
+        statement = self._scoped().where(self.row_type.id == record_id)
+        if for_update:
+            statement = statement.with_for_update()
+        row = self._session.scalars(statement).one_or_none()
+        if row is None:
+            raise NotFound(self.kind, record_id)
+        return row
+
+    def _by_external_id(self, external_id: str) -> RowT | None:
+        return self._session.scalars(
+            self._scoped().where(self.row_type.external_id == external_id)
+        ).one_or_none()
+
+    def get(self, record_id: uuid.UUID) -> PublicT:
+        row = self._row(record_id)
+        self._record("read", self.kind, row.id)
+        return self.public_schema.model_validate(row)
+
+    def get_detail(self, record_id: uuid.UUID) -> DetailT:
+        """The record with its identifying data; needs the scope's identifying permission."""
+        if not self._scope.identifying:
+            raise PermissionDenied("reading identifying data needs that permission")
+        row = self._row(record_id)
+        identifying = self._read_identity(row.id)
+        self._record("read_identifying", self.kind, row.id)
+        detail = self.detail_schema.model_validate(row)
+        detail.identifying = identifying
+        return detail
+
+    def find(self, external_id: str) -> PublicT | None:
+        row = self._by_external_id(external_id)
+        if row is None:
+            return None
+        self._record("read", self.kind, row.id)
+        return self.public_schema.model_validate(row)
+
+    def _page(self, statement: Select[RowT], offset: int, limit: int) -> Page[PublicT]:
+        limit = max(1, min(limit, MAX_PAGE))
+        total = self._session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        rows = self._session.scalars(
+            statement.order_by(self.row_type.registered_on.desc(), self.row_type.external_id)
+            .offset(offset).limit(limit)
+        ).all()
+        if rows:
+            self._record("list", self.kind, None, {"ids": [str(r.id) for r in rows]})
+        return Page([self.public_schema.model_validate(r) for r in rows], total, offset, limit)
+
+    # -- writes -------------------------------------------------------------------------------
+    def create(self, record: CreateT) -> PublicT:
+        if self._by_external_id(record.external_id) is not None:
+            raise Conflict(f"{self.kind} {record.external_id} already exists in this organisation")
+        row = self.row_type(organisation_id=self._scope.organisation_id, **self._values(record))
+        self._session.add(row)
+        self._session.flush()
+        self._write_identity(row.id, record.identifying)
+        fields = sorted(record.model_dump(exclude_defaults=True, exclude={"identifying"}))
+        if record.identifying is not None:
+            fields.append("identifying")
+        self._record("create", self.kind, row.id, {"fields": fields})
+        return self.public_schema.model_validate(row)
+
+    def _apply(self, row: RowT, record: CreateT, current: CreateT) -> list[str]:
+        """Write `record` over `row`; return the names of the fields that changed."""
+        old, new = current.model_dump(mode="json"), record.model_dump(mode="json")
+        changed = sorted(name for name in new if new[name] != old.get(name))
+        if not changed:
+            return []
+        for name, value in self._values(record).items():
+            setattr(row, name, value)
+        if "identifying" in changed:
+            self._write_identity(row.id, record.identifying)
+        try:
+            self._session.flush()
+        except StaleDataError:
+            raise Conflict(f"{self.kind} {row.id} was changed meanwhile; reload it") from None
+        return changed
+
+    def update(self, record_id: uuid.UUID, changes: VictimUpdate | SuspectUpdate) -> PublicT:
+        row = self._row(record_id, for_update=True)
+        if row.version != changes.version:
+            raise Conflict(
+                f"{self.kind} {row.id} is at version {row.version}, the update was made "
+                f"against version {changes.version}; reload it and apply the change again"
+            )
+        given = changes.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+        current = self._as_create(row, self._read_identity(row.id))
+        merged = _validated(self.create_schema, {**_fields_of(current), **given}, row.id)
+        changed = self._apply(row, merged, current)
+        if changed:
+            self._record("update", self.kind, row.id, {"fields": changed,
+                                                        "version": row.version})
+        return self.public_schema.model_validate(row)
+
+    def upsert(self, record: CreateT) -> tuple[PublicT, Outcome]:
+        """Create, or bring an existing record with the same external id up to date (imports)."""
+        row = self._by_external_id(record.external_id)
+        if row is None:
+            return self.create(record), "created"
+        current = self._as_create(row, self._read_identity(row.id))
+        changed = self._apply(row, record, current)
+        if not changed:
+            return self.public_schema.model_validate(row), "unchanged"
+        self._record("update", self.kind, row.id, {"fields": changed, "version": row.version,
+                                                    "via": "import"})
+        return self.public_schema.model_validate(row), "updated"
+
+    def all_rows(self) -> Sequence[RowT]:
+        """Every record of the organisation, for exports (the caller audits the export)."""
+        return self._session.scalars(self._scoped().order_by(self.row_type.external_id)).all()
+
+    def identity_of(self, row: RowT) -> IdentifyingData | None:
+        if not self._scope.identifying:
+            raise PermissionDenied("reading identifying data needs that permission")
+        return self._read_identity(row.id)
+
+
+class VictimStore(_PersonStore[VictimCreate, VictimRow, VictimPublic, VictimDetail]):
+    kind = "victim"
+    row_type = VictimRow
+    create_schema = VictimCreate
+    public_schema = VictimPublic
+    detail_schema = VictimDetail
+
+    def _values(self, record: VictimCreate) -> dict[str, Any]:
+        data = record.model_dump(mode="json", exclude={"identifying", "age_group", "age_band"})
+        data["registered_on"] = record.registered_on
+        return data
+
+    def page(self, filters: VictimFilter | None = None, *, offset: int = 0,
+             limit: int = 50) -> Page[VictimPublic]:
+        f = filters or VictimFilter()
+        statement = self._scoped()
+        if f.identification_status:
+            statement = statement.where(VictimRow.identification_status == f.identification_status)
+        if f.sex:
+            statement = statement.where(VictimRow.sex == f.sex)
+        if f.country_of_exploitation:
+            statement = statement.where(
+                VictimRow.country_of_exploitation == f.country_of_exploitation)
+        if f.registered_from:
+            statement = statement.where(VictimRow.registered_on >= f.registered_from)
+        if f.registered_to:
+            statement = statement.where(VictimRow.registered_on <= f.registered_to)
+        if f.external_id_prefix:
+            statement = statement.where(VictimRow.external_id.startswith(f.external_id_prefix,
+                                                                          autoescape=True))
+        return self._page(statement, offset, limit)
+
+
+class SuspectStore(_PersonStore[SuspectCreate, SuspectRow, SuspectPublic, SuspectDetail]):
+    kind = "suspect"
+    row_type = SuspectRow
+    create_schema = SuspectCreate
+    public_schema = SuspectPublic
+    detail_schema = SuspectDetail
+
+    def _values(self, record: SuspectCreate) -> dict[str, Any]:
+        data = record.model_dump(mode="json", exclude={"identifying"})
+        data["registered_on"] = record.registered_on
+        return data
+
+    def page(self, *, offset: int = 0, limit: int = 50) -> Page[SuspectPublic]:
+        return self._page(self._scoped(), offset, limit)
+
+
+class CaseStore(_Audited):
+    kind = "case"
+
+    def _scoped(self) -> Select[CaseRow]:
+        return select(CaseRow).where(CaseRow.organisation_id == self._scope.organisation_id)
+
+    def _public(self, row: CaseRow) -> CasePublic:
+        return CasePublic(
+            id=row.id, organisation_id=row.organisation_id, version=row.version,
+            external_id=row.external_id, opened_on=row.opened_on,
+            victims=sorted(v.external_id for v in row.victims),
+            suspects=sorted(s.external_id for s in row.suspects),
+            route=row.route, references=row.references,
+        )
+
+    def _members(self, row_type: type[RowT], field: str, external_ids: list[str]) -> list[RowT]:
+        if not external_ids:
+            return []
+        found: Sequence[RowT] = self._session.scalars(
+            select(row_type).where(row_type.organisation_id == self._scope.organisation_id,
+                                   row_type.external_id.in_(external_ids))
+        ).all()
+        missing = sorted(set(external_ids) - {r.external_id for r in found})
+        if missing:
+            raise ValidationFailed([
+                FieldProblem(None, field, "no such record in this organisation", value=m)
+                for m in missing
+            ])
+        return list(found)
+
+    def _row(self, case_id: uuid.UUID, *, for_update: bool = False) -> CaseRow:
+        statement = self._scoped().where(CaseRow.id == case_id)
+        if for_update:
+            statement = statement.with_for_update()
+        row = self._session.scalars(statement).one_or_none()
+        if row is None:
+            raise NotFound("case", case_id)
+        return row
+
+    def _fill(self, row: CaseRow, record: CaseCreate) -> None:
+        row.opened_on = record.opened_on
+        row.route = [e.model_dump(mode="json") for e in record.route]
+        row.references = [r.model_dump(mode="json") for r in record.references]
+        row.victims = self._members(VictimRow, "victims", record.victims)
+        row.suspects = self._members(SuspectRow, "suspects", record.suspects)
+
+    def create(self, record: CaseCreate) -> CasePublic:
+        if self._by_external_id(record.external_id) is not None:
+            raise Conflict(f"case {record.external_id} already exists in this organisation")
+        row = CaseRow(organisation_id=self._scope.organisation_id, external_id=record.external_id)
+        self._fill(row, record)
+        self._session.add(row)
+        self._session.flush()
+        self._record("create", "case", row.id, {"victims": len(row.victims),
+                                                "suspects": len(row.suspects)})
+        return self._public(row)
+
+    def _by_external_id(self, external_id: str) -> CaseRow | None:
+        return self._session.scalars(
+            self._scoped().where(CaseRow.external_id == external_id)).one_or_none()
+
+    def get(self, case_id: uuid.UUID) -> CasePublic:
+        row = self._row(case_id)
+        self._record("read", "case", row.id)
+        return self._public(row)
+
+    def find(self, external_id: str) -> CasePublic | None:
+        row = self._by_external_id(external_id)
+        if row is None:
+            return None
+        self._record("read", "case", row.id)
+        return self._public(row)
+
+    def page(self, *, offset: int = 0, limit: int = 50) -> Page[CasePublic]:
+        limit = max(1, min(limit, MAX_PAGE))
+        statement = self._scoped()
+        total = self._session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        rows = self._session.scalars(
+            statement.order_by(CaseRow.opened_on.desc(), CaseRow.external_id)
+            .offset(offset).limit(limit)).all()
+        if rows:
+            self._record("list", "case", None, {"ids": [str(r.id) for r in rows]})
+        return Page([self._public(r) for r in rows], total, offset, limit)
+
+    def _write(self, row: CaseRow, record: CaseCreate) -> list[str]:
+        old = self._public(row).model_dump(mode="json", include=set(CaseCreate.model_fields))
+        new = record.model_dump(mode="json")
+        changed = sorted(name for name in new if new[name] != old.get(name))
+        if changed:
+            self._fill(row, record)
+            try:
+                self._session.flush()
+            except StaleDataError:
+                raise Conflict(f"case {row.id} was changed meanwhile; reload it") from None
+        return changed
+
+    def update(self, case_id: uuid.UUID, changes: CaseUpdate) -> CasePublic:
+        row = self._row(case_id, for_update=True)
+        if row.version != changes.version:
+            raise Conflict(
+                f"case {row.id} is at version {row.version}, the update was made against "
+                f"version {changes.version}; reload it and apply the change again")
+        current = self._public(row).model_dump(mode="json", include=set(CaseCreate.model_fields))
+        given = changes.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+        record: CaseCreate = _validated(CaseCreate, {**current, **given}, row.id)
+        changed = self._write(row, record)
+        if changed:
+            self._record("update", "case", row.id, {"fields": changed, "version": row.version})
+        return self._public(row)
+
+    def upsert(self, record: CaseCreate) -> tuple[CasePublic, Outcome]:
+        row = self._by_external_id(record.external_id)
+        if row is None:
+            return self.create(record), "created"
+        changed = self._write(row, record)
+        if not changed:
+            return self._public(row), "unchanged"
+        self._record("update", "case", row.id, {"fields": changed, "version": row.version,
+                                                "via": "import"})
+        return self._public(row), "updated"

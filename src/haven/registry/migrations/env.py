@@ -1,0 +1,20 @@
+"""Alembic environment: runs on the engine Haven hands over in `config.attributes`."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from haven.registry._tables import Base
+
+config = context.config
+engine = config.attributes["engine"]
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
