@@ -14,6 +14,8 @@ takes the caller's `Scope`.
 from haven.registry._audit import AuditEvent, VerifyReport
 from haven.registry._crypto import KeyRing, generate_key_file
 from haven.registry._database import create_database_engine, migrate
+from haven.registry._export import ExportFormat, export_records, neutralise_cell
+from haven.registry._import import ImportReport, detect_kind, import_file
 from haven.registry._registry import Registry, Transaction
 from haven.registry._scope import AdminScope, Scope
 from haven.registry._stores import Outcome, Page, VictimFilter
@@ -21,6 +23,8 @@ from haven.registry._stores import Outcome, Page, VictimFilter
 __all__ = [
     "AdminScope",
     "AuditEvent",
+    "ExportFormat",
+    "ImportReport",
     "KeyRing",
     "Outcome",
     "Page",
@@ -30,6 +34,10 @@ __all__ = [
     "VerifyReport",
     "VictimFilter",
     "create_database_engine",
+    "detect_kind",
+    "export_records",
     "generate_key_file",
+    "import_file",
     "migrate",
+    "neutralise_cell",
 ]

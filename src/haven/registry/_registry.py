@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,10 +20,18 @@ from haven.registry._database import create_database_engine, current_revision, h
 from haven.registry._database import migrate as run_migrations
 from haven.registry._scope import AdminScope, Scope
 from haven.registry._stores import CaseStore, SuspectStore, VictimStore
-from haven.registry._tables import OrganisationRow
+from haven.registry._tables import CaseRow, OrganisationRow, SuspectRow, VictimRow
 from haven.standard import OrganisationCreate, OrganisationPublic
 
-__all__ = ["Registry", "Transaction"]
+__all__ = ["Holding", "Registry", "Transaction"]
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    organisation: OrganisationPublic
+    victims: int = 0
+    suspects: int = 0
+    cases: int = 0
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,20 @@ class Registry:
             if row is None:
                 raise NotFound("organisation", code_or_id)
             return OrganisationPublic.model_validate(row)
+
+    def holdings(self) -> list[Holding]:
+        """How many records each organisation holds: aggregates, no person data."""
+        with self._session() as session:
+            counts: dict[uuid.UUID, dict[str, int]] = {}
+            for row_type, name in ((VictimRow, "victims"), (SuspectRow, "suspects"),
+                                   (CaseRow, "cases")):
+                statement = select(row_type.organisation_id, func.count()).group_by(
+                    row_type.organisation_id)
+                for org_id, n in session.execute(statement):
+                    counts.setdefault(org_id, {})[name] = n
+            rows = session.scalars(select(OrganisationRow).order_by(OrganisationRow.code)).all()
+            return [Holding(OrganisationPublic.model_validate(r), **counts.get(r.id, {}))
+                    for r in rows]
 
     # -- audit --------------------------------------------------------------------------------
     def verify_audit(self) -> VerifyReport:

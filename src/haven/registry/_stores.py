@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Generic, Literal, TypeVar
@@ -267,14 +267,16 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
                                                     "via": "import"})
         return self.public_schema.model_validate(row), "updated"
 
-    def all_rows(self) -> Sequence[RowT]:
-        """Every record of the organisation, for exports (the caller audits the export)."""
-        return self._session.scalars(self._scoped().order_by(self.row_type.external_id)).all()
+    def records(self, *, identifying: bool = False) -> Iterator[CreateT]:
+        """Every record of the organisation in its create form, for exports.
 
-    def identity_of(self, row: RowT) -> IdentifyingData | None:
-        if not self._scope.identifying:
+        The caller audits the export as a whole; identifying data needs the permission.
+        """
+        if identifying and not self._scope.identifying:
             raise PermissionDenied("reading identifying data needs that permission")
-        return self._read_identity(row.id)
+        rows = self._session.scalars(self._scoped().order_by(self.row_type.external_id))
+        for row in rows:
+            yield self._as_create(row, self._read_identity(row.id) if identifying else None)
 
 
 class VictimStore(_PersonStore[VictimCreate, VictimRow, VictimPublic, VictimDetail]):
@@ -435,6 +437,12 @@ class CaseStore(_Audited):
         if changed:
             self._record("update", "case", row.id, {"fields": changed, "version": row.version})
         return self._public(row)
+
+    def records(self) -> Iterator[CaseCreate]:
+        """Every case of the organisation in its create form, for exports."""
+        for row in self._session.scalars(self._scoped().order_by(CaseRow.external_id)):
+            yield CaseCreate.model_validate(
+                self._public(row).model_dump(mode="json", include=set(CaseCreate.model_fields)))
 
     def upsert(self, record: CaseCreate) -> tuple[CasePublic, Outcome]:
         row = self._by_external_id(record.external_id)

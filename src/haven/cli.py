@@ -1,0 +1,363 @@
+"""The `haven` command: a thin adapter over the registry, synth, web and screening packages.
+
+Data goes to stdout, messages and progress bars to stderr. A user error prints one line (or,
+for an invalid file, one line per problem) and exits with status 1; wrong usage exits with 2.
+"""
+
+from __future__ import annotations
+
+import getpass
+import importlib.util
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from haven.config import Settings
+from haven.exceptions import HavenError, ValidationFailed
+
+__all__ = ["app", "main"]
+
+err = Console(stderr=True, highlight=False)
+
+app = typer.Typer(
+    name="haven",
+    help="Haven: registry, identification, referral, linkage, statistics and ad screening "
+    "against trafficking in human beings.\n\nSettings come from HAVEN_* environment variables "
+    "(see docs/operations.md); --home overrides HAVEN_HOME.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+audit_app = typer.Typer(help="Check and anchor the hash-chained audit log.", no_args_is_help=True)
+org_app = typer.Typer(help="Manage organisations.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(org_app, name="org")
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option("--home", help="Directory of the default SQLite database and key file."),
+]
+OrgOption = Annotated[
+    str, typer.Option("--organisation", "-o", help="Code of the organisation acting (its scope).")
+]
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"haven: error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def _settings(home: Path | None) -> Settings:
+    settings = Settings.from_env()
+    return settings.with_home(home) if home is not None else settings
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+@contextmanager
+def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def _count_lines(path: Path) -> int | None:
+    try:
+        with path.open("rb") as handle:
+            return max(sum(1 for _ in handle) - (path.suffix.lower() == ".csv"), 0)
+    except OSError:
+        return None
+
+
+# -- init and organisations ---------------------------------------------------------------------
+@app.command()
+def init(home: HomeOption = None) -> None:
+    """Create the key file (if missing) and bring the database schema up to date.
+
+    Example:  haven init --home /srv/haven
+    """
+    from haven.registry import Registry
+
+    settings = _settings(home)
+    registry = Registry.open(settings, initialise=True)
+    registry.close()
+    err.print(f"database ready: {settings.resolved_database_url}", markup=False)
+    if not settings.data_key_b64:
+        err.print(f"data key: {settings.resolved_key_file} (keep it safe and out of backups of "
+                  "the database)", markup=False)
+
+
+@org_app.command("add")
+def org_add(
+    code: Annotated[str, typer.Argument(help="Short stable handle, e.g. nl-police-east.")],
+    name: Annotated[str, typer.Option(help="Full name.")],
+    country: Annotated[str, typer.Option(help="ISO 3166-1 country code.")],
+    type_: Annotated[str, typer.Option("--type", help="police, ngo, shelter, ... (see docs).")],
+    home: HomeOption = None,
+) -> None:
+    """Register an organisation.
+
+    Example:  haven org add nl-fairwork --name "FairWork" --country NL --type ngo
+    """
+    from haven.registry import AdminScope, Registry
+    from haven.standard import OrganisationCreate, validate_record
+
+    registry = Registry.open(_settings(home))
+    record = validate_record(OrganisationCreate,
+                             {"code": code, "name": name, "country": country, "type": type_})
+    org = registry.create_organisation(AdminScope(_actor()), record)
+    typer.echo(f"{org.code}\t{org.id}")
+
+
+@org_app.command("list")
+def org_list(home: HomeOption = None) -> None:
+    """List organisations as tab-separated code, country, type, name.
+
+    Example:  haven org list
+    """
+    from haven.registry import Registry
+
+    for org in Registry.open(_settings(home)).organisations():
+        typer.echo(f"{org.code}\t{org.country}\t{org.type.value}\t{org.name}")
+
+
+# -- import and export --------------------------------------------------------------------------
+KindOption = Annotated[
+    str | None,
+    typer.Option("--kind", "-k", help="victims, suspects or cases; default: from the file name."),
+]
+
+
+def _kind(kind: str | None, path: Path) -> Any:
+    from haven.registry import detect_kind
+
+    if kind is None:
+        found = detect_kind(path)
+        if found is None:
+            _fail("cannot tell the kind of records from the file name; give --kind")
+        return found
+    singular = kind.lower().removesuffix("s")
+    if singular not in ("victim", "suspect", "case"):
+        _fail("--kind must be victims, suspects or cases", 2)
+    return singular
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV or JSON Lines file.", show_default=False)],
+    organisation: OrgOption,
+    kind: KindOption = None,
+    partial: Annotated[bool, typer.Option(
+        "--partial", help="Write the valid rows; write the others to a rejects file.")] = False,
+    rejects: Annotated[Path | None, typer.Option(
+        help="Where --partial writes rejected rows (default: FILE.rejects.EXT).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Validate a whole file and import it; with any problem, nothing is written.
+
+    Every problem of every row is listed (row, field, reason). Re-importing a file updates
+    records by external id and never creates duplicates.
+
+    Examples:
+      haven import victims.csv -o nl-police
+      haven import intake.jsonl --kind victims -o ro-ngo --partial
+    """
+    from haven.registry import Registry, Scope, import_file
+
+    registry = Registry.open(_settings(home))
+    org = registry.organisation(organisation)
+    record_kind = _kind(kind, file)
+    if partial and rejects is None:
+        rejects = file.with_name(f"{file.stem}.rejects{file.suffix}")
+    scope = Scope(_actor(), org.id)
+    with _progress(f"importing {file.name}", _count_lines(file)) as advance:
+        report = import_file(registry, scope, file, record_kind, partial=partial,
+                             rejects=rejects, progress=advance)
+    for problem in report.problems:
+        err.print(f"{file.name}: {problem}", markup=False)
+    summary = (f"{report.rows} rows: {report.created} created, {report.updated} updated, "
+               f"{report.unchanged} unchanged, {len(report.rejected_rows)} rejected")
+    if not report.written:
+        _fail(f"{len(report.problems)} problem(s) in {len(report.rejected_rows) or 'the'} "
+              f"row(s); nothing was written")
+    err.print(summary, markup=False)
+    if report.rejects_file is not None:
+        err.print(f"rejected rows written to {report.rejects_file}", markup=False)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    kind: Annotated[str, typer.Argument(help="victims, suspects or cases.")],
+    organisation: OrgOption,
+    out: Annotated[Path | None, typer.Option(help="File to write; default stdout.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "csv",
+    identifying: Annotated[bool, typer.Option(
+        "--identifying", help="Include names, dates of birth, documents (audited).")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Export an organisation's records; identifying data only when asked, and audited.
+
+    Examples:
+      haven export victims -o nl-police --out victims.csv
+      haven export cases -o nl-police --format jsonl > cases.jsonl
+    """
+    from haven.registry import Registry, Scope, export_records
+
+    if fmt not in ("csv", "jsonl"):
+        _fail("--format must be csv or jsonl", 2)
+    registry = Registry.open(_settings(home))
+    org = registry.organisation(organisation)
+    scope = Scope(_actor(), org.id, identifying=identifying)
+    record_kind = _kind(kind, Path(kind))
+    handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        with _progress(f"exporting {kind}", None) as advance:
+            count = export_records(registry, scope, record_kind, handle, fmt=fmt,  # type: ignore[arg-type]
+                                   identifying=identifying, progress=advance)
+    finally:
+        if out:
+            handle.close()
+    err.print(f"{count} {record_kind} record(s) exported", markup=False)
+
+
+# -- audit --------------------------------------------------------------------------------------
+@audit_app.command("verify")
+def audit_verify(
+    anchor: Annotated[Path | None, typer.Option(
+        help="Compare with a head written by `haven audit anchor`.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Check every audit entry; exit 1 naming each changed, inserted or deleted entry.
+
+    Example:  haven audit verify --anchor /mnt/worm/haven-audit.head
+    """
+    from haven.exceptions import AuditIntegrityError
+    from haven.registry import Registry
+
+    settings = _settings(home)
+    if anchor is not None:
+        settings = replace(settings, audit_anchor=anchor)
+    try:
+        report = Registry.open(settings).verify_audit()
+    except AuditIntegrityError as error:
+        if error.entries:
+            shown = ", ".join(map(str, error.entries[:20]))
+            err.print(f"bad entries: {shown}{' ...' if len(error.entries) > 20 else ''}",
+                      markup=False)
+        _fail(f"audit log does not verify: {error}")
+    typer.echo(f"audit log verified: {report.entries} entries, head {report.head_seq} "
+               f"{report.head_mac[:16]}")
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    path: Annotated[Path, typer.Argument(help="File (ideally on write-once storage).")],
+    home: HomeOption = None,
+) -> None:
+    """Verify the log, then write its head to PATH for later `verify --anchor PATH`.
+
+    Example:  haven audit anchor /mnt/worm/haven-audit.head
+    """
+    from haven.registry import Registry
+
+    report = Registry.open(_settings(home)).anchor_audit(path)
+    typer.echo(f"anchored at entry {report.head_seq}")
+
+
+# -- demo and serve -----------------------------------------------------------------------------
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    home: HomeOption = None,
+) -> None:
+    """Serve the API and web pages.
+
+    Example:  HAVEN_DATABASE_URL=postgresql://haven@db/haven haven serve --host 0.0.0.0
+    """
+    _serve(_settings(home), host, port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from haven.registry import Registry
+    from haven.web import create_app
+
+    registry = Registry.open(settings)
+    uvicorn.run(create_app(registry, settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Option("--dir", help="Where the demo database goes.")] = Path(
+        "var/demo"),
+    persons: Annotated[int, typer.Option(help="Synthetic persons to generate.")] = 1500,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 2021,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the server.")] = True,
+) -> None:
+    """Build fresh synthetic demo data in an embedded SQLite database and serve it.
+
+    Everything in the demo is synthetic. The demo directory is rebuilt on every run.
+
+    Example:  haven demo --dir var/demo --port 8000
+    """
+    from haven.demo import build_demo
+
+    if directory.exists():
+        shutil.rmtree(directory)
+    settings = Settings(home=directory, dev_scope=True)
+    with _progress("building demo data", None) as advance:
+        summary = build_demo(settings, persons=persons, seed=seed, progress=advance)
+    err.print(summary.describe(f"http://{host}:{port}"), markup=False)
+    if serve_:
+        _serve(settings, host, port)
+
+
+def _register_optional_commands() -> None:
+    """Commands of packages other engineers own, registered when they are present."""
+    if importlib.util.find_spec("haven.screening.cli") is None:
+        return
+    from haven.screening.cli import screen_command
+
+    app.command("screen")(screen_command)
+
+
+_register_optional_commands()
+
+
+def main() -> None:
+    """Entry point: HavenErrors become one line on stderr, never a traceback."""
+    try:
+        app()
+    except ValidationFailed as failure:
+        for problem in failure.problems:
+            err.print(f"haven: {problem}", markup=False)
+        err.print(f"haven: error: {failure}", markup=False)
+        sys.exit(1)
+    except HavenError as error:
+        err.print(f"haven: error: {error}", markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("haven: interrupted", markup=False)
+        sys.exit(130)
