@@ -49,8 +49,14 @@ typecheck: install-test
 lock:
 	scripts/lock
 
-bench: install-test
-	$(BIN)/python -m bench
+$(VENV)/.bench-installed: $(BIN)/python requirements/bench.lock pyproject.toml
+	$(PIP) install --require-hashes --no-deps -r requirements/bench.lock
+	$(PIP) install --no-deps -e .
+	@touch $@
+
+## Benchmarks need the anchors (anonlink, pandas); see docs/BENCHMARKS.md for each script.
+bench: $(VENV)/.bench-installed
+	@ls bench/*.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
