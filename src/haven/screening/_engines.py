@@ -1,0 +1,142 @@
+"""Engines: where the parallel steps of a screening run.
+
+The screening job is written once (`_pipeline.screen`); an engine supplies two hooks: an
+order-preserving parallel `map` of a pure function over chunks, and the LSH bucket join
+(`candidate_pairs`). `LocalEngine` uses worker processes on this machine (both cores by
+default); `SparkEngine` runs the same functions on Spark executors and does the bucket join
+as a Spark group-by. Both give the same pairs and the same per-chunk results, hence the same
+clusters and scores.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from haven.exceptions import ConfigurationError
+from haven.screening._minhash import candidate_pairs
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+__all__ = ["Engine", "LocalEngine", "SparkEngine", "make_engine"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Engine(Protocol):
+    """The two hooks a screening needs from an engine."""
+
+    name: str
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        """Apply `fn` to every item, in parallel, yielding results in input order."""
+        ...
+
+    def candidate_pairs(self, keys: npt.NDArray[np.uint64], eligible: npt.NDArray[np.bool_]
+                        ) -> npt.NDArray[np.int64]:
+        """Pairs (i, j), i < j, sorted, linking each LSH bucket member to the bucket's first."""
+        ...
+
+    def close(self) -> None:
+        """Release workers or sessions the engine started."""
+        ...
+
+
+class LocalEngine:
+    """Worker processes on this machine; `workers=1` runs in the calling process."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or min(2, os.cpu_count() or 1))
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        """Apply `fn` to each item in worker processes, in order."""
+        if self.workers == 1 or len(items) < 2:
+            yield from map(fn, items)
+            return
+        if self._pool is None:
+            # spawn, not fork: the caller may hold threads (Arrow, a JVM gateway)
+            self._pool = ProcessPoolExecutor(self.workers,
+                                             mp_context=multiprocessing.get_context("spawn"))
+        yield from self._pool.map(fn, items)
+
+    def candidate_pairs(self, keys: npt.NDArray[np.uint64], eligible: npt.NDArray[np.bool_]
+                        ) -> npt.NDArray[np.int64]:
+        """The bucket join on NumPy (sort per band)."""
+        return candidate_pairs(keys, eligible)
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
+class SparkEngine:
+    """PySpark: chunks become partitions; the bucket join is a Spark group-by."""
+
+    name = "spark"
+
+    def __init__(self, spark: SparkSession | None = None, partitions: int | None = None) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:  # pragma: no cover - depends on the installation
+            raise ConfigurationError("the Spark engine needs haven[spark] (PySpark)") from exc
+        self._own = spark is None
+        self.spark = spark or (
+            SparkSession.builder.master("local[2]").appName("haven-screening")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false").getOrCreate()
+        )
+        self.partitions = partitions
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        """Run `fn` on Spark, one item per partition, and collect in order."""
+        if not items:
+            return iter(())
+        rdd = self.spark.sparkContext.parallelize(list(items), self.partitions or len(items))
+        return iter(rdd.map(fn).collect())
+
+    def candidate_pairs(self, keys: npt.NDArray[np.uint64], eligible: npt.NDArray[np.bool_]
+                        ) -> npt.NDArray[np.int64]:
+        """Group (band, key) in Spark; every member pairs with the bucket's smallest row."""
+        from pyspark.sql import functions as F
+
+        rows = np.flatnonzero(eligible)
+        if len(rows) == 0:
+            return np.empty((0, 2), dtype=np.int64)
+        signed = keys[rows].view(np.int64)
+        data: list[tuple[int, int, int]] = [
+            (int(r), b, int(k)) for i, r in enumerate(rows) for b, k in enumerate(signed[i])
+        ]
+        df = self.spark.createDataFrame(data, "row long, band int, key long")
+        first = df.groupBy("band", "key").agg(F.min("row").alias("first"))
+        pairs = (df.join(first, ["band", "key"]).where(F.col("row") != F.col("first"))
+                 .select("first", "row").distinct().collect())
+        n = np.int64(keys.shape[0])
+        codes = np.unique(np.array([p[0] * int(n) + p[1] for p in pairs], dtype=np.int64))
+        return np.stack((codes // n, codes % n), axis=1) if len(codes) else np.empty((0, 2), np.int64)
+
+    def close(self) -> None:
+        """Stop the Spark session if this engine started it."""
+        if self._own:
+            self.spark.stop()
+
+
+def make_engine(name: str, workers: int | None = None, **options: Any) -> Engine:
+    """An engine by name: `local` (default) or `spark`."""
+    if name == "local":
+        return LocalEngine(workers)
+    if name == "spark":
+        return SparkEngine(**options)
+    raise ConfigurationError(f"unknown engine {name!r} (use 'local' or 'spark')")

@@ -1,0 +1,164 @@
+"""Entities besides phones: e-mails, messenger handles and links, prices, ages, names, cues.
+
+Cues are the wording the risk indicators look for (youth, trust and professionalism,
+stated ethnicity, movement). Lexicons are folded (see `fold`) so that accents and case do
+not matter; each lists the eight languages the screening reads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from haven.screening._normalise import fold
+
+__all__ = ["AdEntities", "extract_entities"]
+
+_AT = re.compile(r"\s*[\(\[\{<]\s*(?:at|@|ат)\s*[\)\]\}>]\s*|\s+(?:at|@)\s+(?=\w+\s*(?:[\(\[\{<]?\s*(?:dot|punt|punkt|point)))",
+                 re.IGNORECASE)
+_DOT = re.compile(r"\s*[\(\[\{<]\s*(?:dot|punt|punkt|point|точка)\s*[\)\]\}>]\s*|\s+(?:dot|punt|punkt)\s+",
+                  re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_HANDLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("telegram", r"(?:t\.me/|telegram\s*[:\-]?\s*@?|tg\s*[:\-]\s*@?)([a-z][\w]{3,31})"),
+        ("signal", r"signal\s*[:\-]\s*@?([a-z][\w.]{2,31})"),
+        ("snapchat", r"(?:snapchat|snap|sc)\s*[:\-]\s*@?([a-z][\w.\-]{2,31})"),
+        ("instagram", r"(?:instagram\.com/|insta(?:gram)?\s*[:\-]\s*@?|ig\s*[:\-]\s*@?)([a-z][\w.]{2,29})"),
+        ("onlyfans", r"(?:onlyfans\.com/|onlyfans\s*[:\-]\s*@?|\bOF\s*[:\-]\s*@?)([a-z][\w.\-]{2,39})"),
+        ("kik", r"kik\s*[:\-]\s*@?([a-z][\w.]{2,31})"),
+        ("wechat", r"(?:wechat|weixin)\s*[:\-]\s*@?([a-z][\w\-]{4,31})"),
+    )
+)
+_RATES = {"eur": 1.0, "gbp": 1.17, "ron": 0.2, "bgn": 0.51, "uah": 0.023, "rub": 0.011,
+          "usd": 0.92, "pln": 0.23, "chf": 1.05}
+_CURRENCY = (
+    ("eur", r"€|eur(?:o|os)?\b"), ("gbp", r"£|gbp\b"), ("ron", r"lei\b|ron\b"),
+    ("bgn", r"лв\.?|лева"), ("uah", r"грн|₴"), ("rub", r"₽|руб\w*"), ("usd", r"\$|usd\b"),
+    ("pln", r"zł|pln\b"), ("chf", r"chf\b"),
+)
+_CUR_ALT = "|".join(f"(?P<{k}>{p})" for k, p in _CURRENCY)
+_PRICE_AFTER = re.compile(rf"(?<![\d.,])(?P<amt>\d{{2,5}})(?:[.,]\d{{1,2}})?\s?(?:{_CUR_ALT})", re.IGNORECASE)
+_PRICE_BEFORE = re.compile(rf"(?:{_CUR_ALT})\s?(?P<amt>\d{{2,5}})(?![\d])", re.IGNORECASE)
+_AGE = re.compile(
+    r"(?<!\d)(\d{2})\s?(?:y\.?\s?o\b|years?\s+old|years?\b|jaar\b|jarige|jahre?\b|jährige|ans\b|"
+    r"ani\b|години|лет\b|год\b|года\b|років|роки|рік)"
+    r"|(?:age|leeftijd|alter|âge|varsta|vârsta|возраст|вік)\s*[:\-]?\s*(\d{2})(?!\d)"
+    r"|(?:i am|i'm|ik ben|ich bin|j'ai|am|мне|мені|на)\s+(\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+_NAME = re.compile(
+    r"(?<!\w)(?i:i am|i'm|my name is|ik ben|ich bin|je suis|je m'appelle|sunt|ma numesc|"
+    r"аз съм|казвам се|меня зовут|я|мене звати)\s+([A-ZÀ-ÝА-ЯЁЄІЇ][a-zà-ÿа-яёєіїʼ]{2,15})\b"
+    r"|(?<!\w)(?i:kisses|kusjes|küsschen|bisous|pupici|целувки|целую|цілую|xoxo|love),?\s+"
+    r"([A-ZÀ-ÝА-ЯЁЄІЇ][a-zà-ÿа-яёєіїʼ]{2,15})\b",
+)
+
+
+def _lexicon(*terms: str) -> re.Pattern[str]:
+    alts = sorted({re.escape(fold(t)) for t in terms}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+
+
+CUES: dict[str, re.Pattern[str]] = {
+    "youth": _lexicon(
+        "young", "fresh", "teen", "barely legal", "schoolgirl", "student", "new girl",
+        "just turned 18", "jong", "jonge", "frisse", "tiener", "studente", "jung", "frisch",
+        "schülerin", "studentin", "jeune", "fraîche", "étudiante", "tânără", "proaspătă",
+        "studentă", "млада", "свежа", "студентка", "молоденькая", "молодая", "свежая",
+        "молоденька", "молода", "свіжа",
+    ),
+    "trust": _lexicon(
+        "100% real", "real photos", "real pictures", "verified photos", "no fake", "genuine",
+        "professional", "experienced", "discreet", "safe", "echte foto's", "geen nep",
+        "geverifieerde foto's", "professionele", "ervaren", "veilig", "echte fotos",
+        "echte bilder", "verifizierte fotos", "kein fake", "professioneller", "erfahrener",
+        "diskretes", "sicher", "photos 100% réelles", "vraies photos", "photos vérifiées",
+        "pas de fake", "professionnel", "expérimenté", "discret", "poze 100% reale",
+        "poze reale", "poze verificate", "fără fake", "servicii profesionale",
+        "masaj cu experiență", "sigur", "100% реални снимки", "истински снимки",
+        "проверени снимки", "без измама", "професионално", "опитно", "дискретен", "сигурно",
+        "фото 100% реальные", "реальные фото", "проверенные фото", "без обмана",
+        "профессиональный", "опытный", "безопасно", "фото 100% реальні", "справжні фото",
+        "перевірені фото", "без обману", "професійний", "досвідчений", "безпечно",
+    ),
+    "ethnicity": _lexicon(
+        "latina", "asian", "ebony", "russian", "ukrainian", "romanian", "bulgarian", "thai",
+        "chinese", "japanese", "african", "brazilian", "czech", "polish", "exotic",
+        "oost-europa", "osteuropa", "aziatische", "asiatische", "russische", "roemeense",
+        "rumänische", "de l'est", "asiatique", "russe", "roumaine", "din moldova",
+        "из молдовы", "руска", "русская", "українка", "азиатка", "from eastern europe",
+    ),
+    "movement": _lexicon(
+        "new in town", "just arrived", "only a few days", "on tour", "visiting your city",
+        "nieuw in de stad", "net aangekomen", "maar een paar dagen", "op bezoek",
+        "neu in der stadt", "gerade angekommen", "nur wenige tage", "zu besuch",
+        "nouvelle en ville", "tout juste arrivée", "seulement quelques jours", "de passage",
+        "nouă în oraș", "abia am sosit", "doar câteva zile", "în vizită", "нова в града",
+        "току-що пристигнах", "само няколко дни", "на гости", "новенькая в городе",
+        "только приехала", "всего несколько дней", "проездом", "новенька в місті",
+        "щойно приїхала", "лише кілька днів", "проїздом",
+    ),
+}
+
+
+@dataclass(slots=True)
+class AdEntities:
+    """What one ad says besides its phones; e-mails and handles are lower-cased keys."""
+
+    emails: list[tuple[str, bool]] = field(default_factory=list)  # (address, obfuscated)
+    handles: list[str] = field(default_factory=list)  # "telegram:anna_22"
+    price_eur: float | None = None
+    ages: list[int] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    cues: dict[str, list[str]] = field(default_factory=dict)  # cue -> matched phrases
+
+
+def _emails(text: str) -> list[tuple[str, bool]]:
+    plain = {m.group().lower().rstrip(".") for m in _EMAIL.finditer(text)}
+    untricked = _DOT.sub(".", _AT.sub("@", text))
+    found = {m.group().lower().rstrip(".") for m in _EMAIL.finditer(untricked)}
+    return sorted((e, e not in plain) for e in found)
+
+
+def _price(text: str) -> float | None:
+    best: float | None = None
+    for pattern in (_PRICE_AFTER, _PRICE_BEFORE):
+        for m in pattern.finditer(text):
+            cur = next(k for k, v in m.groupdict().items() if v and k != "amt")
+            amount = float(m.group("amt")) * _RATES[cur]
+            # the first (lowest) quoted rate is the one ads compete on
+            best = amount if best is None else min(best, amount)
+    return None if best is None else round(best, 2)
+
+
+def extract_entities(text: str) -> AdEntities:
+    """E-mails, handles, price in euro, stated ages, names and risk cues of one ad text.
+
+    Example:
+        >>> e = extract_entities("I am Anna, 19 y.o., new in town. anna (at) mail (dot) com, 150€")
+        >>> e.emails, e.ages, e.names, e.price_eur, sorted(e.cues)
+        ([('anna@mail.com', True)], [19], ['Anna'], 150.0, ['movement'])
+    """
+    out = AdEntities(emails=_emails(text))
+    for kind, pattern in _HANDLES:
+        for m in pattern.finditer(text):
+            handle = f"{kind}:{m.group(1).lower().rstrip('.')}"
+            if handle not in out.handles:
+                out.handles.append(handle)
+    out.price_eur = _price(text)
+    for m in _AGE.finditer(text):
+        age = int(next(g for g in m.groups() if g))
+        if 14 <= age <= 70 and age not in out.ages:
+            out.ages.append(age)
+    for m in _NAME.finditer(text):
+        name = m.group(1) or m.group(2)
+        if name not in out.names:
+            out.names.append(name)
+    folded = fold(text)
+    for cue, pattern in CUES.items():
+        hits = sorted(set(pattern.findall(folded)))
+        if hits:
+            out.cues[cue] = hits
+    return out

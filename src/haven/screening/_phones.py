@@ -1,0 +1,204 @@
+"""Phone numbers in ad text, including hidden ones, normalised to E.164.
+
+How a number is found:
+
+1. Spans that look like numbers but are not phones are masked first: prices next to a
+   currency, dates, times, heights and weights, ages, durations and `24/7`.
+2. The rest is read as a stream of digit tokens: digit runs, keycap emoji (`1️⃣`, `🔟`),
+   digits written with look-alike letters (`O6l2...`) and number words in English, Dutch,
+   German, French, Romanian, Bulgarian, Russian and Ukrainian (`zes`, `пʼять`).
+3. Tokens separated only by spaces, dashes, dots, slashes or brackets form a run; inside a
+   run, the longest group-aligned stretch that libphonenumber accepts as a valid number is
+   taken, left to right, so a price or an age glued to a number does not spoil it.
+4. A number without a country code is read in the ad's country (the `region` hint).
+
+A number counts as obfuscated when it was written with words, emoji or letters, or with
+its digits spaced out one by one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from haven.screening._normalise import fold
+
+__all__ = ["PhoneHit", "extract_phones"]
+
+_WORDS: dict[str, str] = {}
+for _digits in (
+    "zero one two three four five six seven eight nine",
+    "nul een twee drie vier vijf zes zeven acht negen",
+    "null eins zwei drei vier funf sechs sieben acht neun",
+    "zero un deux trois quatre cinq six sept huit neuf",
+    "zero unu doi trei patru cinci sase sapte opt noua",
+    "нула едно две три четири пет шест седем осем девет",
+    "ноль один два три четыре пять шесть семь восемь девять",
+    "нуль один два три чотири пʼять шість сім вісім девʼять",
+):
+    for _value, _word in enumerate(_digits.split()):
+        _WORDS[fold(_word)] = str(_value)
+_WORDS.update({"oh": "0", "ein": "1", "eine": "1", "fuenf": "5", "una": "1",
+               "нол": "0", "одна": "1", "одно": "1", "една": "1", "един": "1", "дві": "2",
+               "пять": "5", "девять": "9", "пʼять": "5", "девʼять": "9"})
+_WORDS = {fold(k).replace("'", "ʼ").replace("’", "ʼ"): v for k, v in _WORDS.items()}
+_PLUS_WORDS = frozenset({"plus", "плюс"})
+
+_CUR = r"(?:€|£|\$|₴|₽|eur(?:o|os)?\b|lei\b|ron\b|лв\.?|лева|грн|руб\w*|gbp\b|zł|pln\b|chf\b|usd\b)"
+_UNIT = (
+    r"(?:cm|см|kg|кг|m|м|min|mins|minut\w*|мин|минут\w*|хв|хвилин\w*|uur|h|hours?|stunden?|"
+    r"heures?|ore|oră|час|часа|часов|година|години|годину|y\.?\s?o|years?|[-\s]?year-old|"
+    r"jaar|jarige|jahre?n?|jährige|ans|ani|години|лет|рок|роки|років|рік)(?!\w)"
+)
+_MASK = re.compile(
+    "|".join(
+        (
+            rf"{_CUR}\s?\d+(?:[.,]\d+)?",  # €150
+            rf"\d+(?:[.,]\d+)?\s?{_CUR}",  # 150 euro, 700 lei
+            r"(?<![\d./-])\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}(?![./-]?\d)",  # dates
+            r"(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)",  # ISO dates
+            r"\d{1,2}[:h]\d{2}",  # times
+            r"(?<!\d)(?:24|7)\s?/\s?7(?!\d)|(?<!\d)24\s?h\b",
+            r"\d[.,]\d{2}\s?(?:m|м)\b|\dm\d{2}",  # heights 1.68 m, 1m65
+            rf"\d+\s?{_UNIT}",  # 168 cm, 55 kg, 30 min, 23 ani
+            r"(?<![\d-])\d{2,3}-\d{2}-\d{2,3}(?![-\d])",  # 90-60-90
+        )
+    ),
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(
+    r"(?P<key>[0-9]\ufe0f?\u20e3)"
+    r"|(?P<ten>\U0001f51f)"
+    r"|(?P<plus>\+|➕)"
+    r"|(?P<hyb>(?<![^\W\d_])[0-9OoIl|]*[0-9][0-9OoIl|]*(?![^\W\d_]))"
+    r"|(?P<word>[^\W\d_][^\W\d_ʼ'’]*(?:[ʼ'’][^\W\d_]+)?)"
+)
+_SEP = re.compile(r"[\s\-./()\[\]_~]{0,4}")
+_LOOKALIKE = str.maketrans("OoIl|", "00111")
+_WAME = re.compile(r"(?:wa\.me/|whatsapp\.com/send\?phone=|api\.whatsapp\.com/\S*?phone=)$",
+                   re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneHit:
+    """One phone number found in a text: E.164, obfuscated flag and its character span."""
+
+    e164: str
+    obfuscated: bool
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class _Tok:
+    digits: str  # may start with "+"
+    start: int
+    end: int
+    hidden: bool
+
+
+def _tokens(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        s = m.group()
+        if kind == "key":
+            toks.append(_Tok(s[0], m.start(), m.end(), True))
+        elif kind == "ten":
+            toks.append(_Tok("10", m.start(), m.end(), True))
+        elif kind == "plus":
+            toks.append(_Tok("+", m.start(), m.end(), s != "+"))
+        elif kind == "hyb":
+            digits = s.translate(_LOOKALIKE)
+            toks.append(_Tok(digits, m.start(), m.end(), digits != s))
+        else:
+            w = fold(s).replace("'", "ʼ").replace("’", "ʼ")
+            if w in _WORDS:
+                toks.append(_Tok(_WORDS[w], m.start(), m.end(), True))
+            elif w in _PLUS_WORDS:
+                toks.append(_Tok("+", m.start(), m.end(), True))
+    return toks
+
+
+def _runs(text: str, toks: list[_Tok]) -> list[list[_Tok]]:
+    runs: list[list[_Tok]] = []
+    current: list[_Tok] = []
+    for tok in toks:
+        if current and _SEP.fullmatch(text, current[-1].end, tok.start) and tok.digits != "+":
+            current.append(tok)
+            continue
+        if current:
+            runs.append(current)
+        current = [tok]
+    if current:
+        runs.append(current)
+    # a lone number word ("one", "een") is ordinary text, not part of a number
+    return [r for r in runs if sum(len(t.digits) for t in r) >= 6]
+
+
+def _valid(digits: str, region: str | None) -> str | None:
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    n = len(digits) - digits.startswith("+")
+    if n < 7 or n > 15 or (region is None and not digits.startswith("+")):
+        return None
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _mask(text: str) -> str:
+    # keep offsets: every masked character becomes "#", which is no separator
+    return _MASK.sub(lambda m: "#" * (m.end() - m.start()), text)
+
+
+def extract_phones(text: str, region: str | None) -> list[PhoneHit]:
+    """Every valid phone number in `text`, read in `region` when written without a country code.
+
+    Args:
+        text: NFKC-normalised ad text.
+        region: ISO 3166-1 alpha-2 country of the ad, or None to accept only numbers with a
+            country code.
+
+    Example:
+        >>> [h.e164 for h in extract_phones("call nul zes 12 34 56 78, 150 euro", "NL")]
+        ['+31612345678']
+    """
+    masked = _mask(text)
+    hits: list[PhoneHit] = []
+    for run in _runs(masked, _tokens(masked)):
+        prefix = "+" if _WAME.search(masked, 0, run[0].start) else ""
+        i = 0
+        while i < len(run):
+            found = None
+            total = 0
+            ends: list[int] = []
+            for j in range(i, len(run)):
+                total += len(run[j].digits)
+                ends.append(j)
+                if total > 17:
+                    break
+            for j in reversed(ends):
+                digits = "".join(t.digits for t in run[i:j + 1])
+                if i == 0 and prefix and not digits.startswith("+"):
+                    digits = prefix + digits
+                e164 = _valid(digits, region)
+                if e164:
+                    found = (j, e164)
+                    break
+            if found is None:
+                i += 1
+                continue
+            j, e164 = found
+            part = run[i:j + 1]
+            singles = sum(1 for t in part if len(t.digits) == 1)
+            hidden = any(t.hidden for t in part) or singles >= 5
+            hits.append(PhoneHit(e164, hidden, part[0].start, part[-1].end))
+            i = j + 1
+    return hits

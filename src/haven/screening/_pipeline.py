@@ -1,0 +1,255 @@
+"""The screening job, written once for every engine: ads in, templates, networks, risk out.
+
+Steps: per-ad analysis in parallel chunks; LSH candidate pairs (engine hook); verification
+by estimated Jaccard; clusters; MDL refinement per cluster in parallel; networks; features;
+explained risk. Labels are numbered in the order of each cluster's first ad, so the same
+input gives the same labels on every engine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import phonenumbers
+
+from haven.screening._analyse import ChunkResult, analyse_chunk
+from haven.screening._engines import Engine
+from haven.screening._ingest import AdTable
+from haven.screening._minhash import band_keys, estimated_jaccard
+from haven.screening._networks import NetworkFeatures, link_networks, network_features
+from haven.screening._risk import Signal, ad_signals, network_signals, score
+from haven.screening._templates import Template, TemplateJob, components, refine_cluster, token_key
+
+__all__ = ["Progress", "ScreenOptions", "Screening", "screen"]
+
+Progress = Callable[[str, int, int], None]  # (step, done, total)
+
+
+@dataclass(frozen=True)
+class ScreenOptions:
+    """Tuning of a screening run; the defaults are the benchmarked ones."""
+
+    chunk_size: int = 4000
+    similarity: float = 0.6  # estimated Jaccard needed to keep an LSH candidate pair
+    min_shingles: int = 5  # ads with fewer word 3-grams are too short to call a template
+    template_batch: int = 4000  # members per parallel refinement task
+
+
+@dataclass
+class NetworkResult:
+    """One network: its ads, features, signals and score."""
+
+    label: str
+    rows: list[int]
+    features: NetworkFeatures
+    signals: list[Signal]
+    risk: float
+
+
+@dataclass
+class TemplateResult:
+    """One template: its ads and its text with slots."""
+
+    label: str
+    rows: tuple[int, ...]
+    text: str
+    slots: tuple[str, ...]
+    bits_saved: float
+
+
+@dataclass
+class Screening:
+    """Everything a screening found, by ad row."""
+
+    ads: AdTable
+    phones: list[tuple[int, str, bool]]
+    emails: list[tuple[int, str, bool]]
+    handles: list[tuple[int, str]]
+    names: list[tuple[int, str]]
+    price_eur: list[float | None]
+    template: list[str]
+    network: list[str]
+    risk: list[float]
+    signals: list[list[Signal]]
+    templates: dict[str, TemplateResult]
+    networks: dict[str, NetworkResult]
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def reasons(self, row: int) -> str:
+        """The reasons of one ad, strongest first, joined with `; `."""
+        ordered = sorted(self.signals[row], key=lambda s: (-s.weight, s.indicator))
+        return "; ".join(s.reason() for s in ordered)
+
+
+def _refine_batch(jobs: list[TemplateJob]) -> list[list[Template]]:
+    return [refine_cluster(job) for job in jobs]
+
+
+def _merge(parts: list[ChunkResult]) -> ChunkResult:
+    out = ChunkResult()
+    for p in parts:
+        out.phones += p.phones
+        out.emails += p.emails
+        out.handles += p.handles
+        out.names += p.names
+        out.ages += p.ages
+        out.price_eur += p.price_eur
+        out.cues += p.cues
+        out.tokens += p.tokens
+    out.sig = np.vstack([p.sig for p in parts]) if parts else np.empty((0, 0), np.uint32)
+    out.n_shingles = np.concatenate([p.n_shingles for p in parts]) if parts else out.n_shingles
+    return out
+
+
+def _template_jobs(ads: AdTable, res: ChunkResult, roots: np.ndarray,
+                   names_of: list[list[str]], batch: int) -> list[list[TemplateJob]]:
+    groups: dict[int, list[int]] = defaultdict(list)
+    for row, root in enumerate(roots.tolist()):
+        groups[root].append(row)
+    jobs = [
+        TemplateJob(
+            tuple(rows), tuple(tuple(res.tokens[r].split(" ")) for r in rows),
+            tuple(frozenset(token_key(n) for n in names_of[r]) for r in rows),
+            tuple(token_key(ads.city[r]) if ads.city[r] else "" for r in rows),
+        )
+        for _, rows in sorted(groups.items()) if len(rows) >= 2
+    ]
+    batches: list[list[TemplateJob]] = []
+    current: list[TemplateJob] = []
+    size = 0
+    for job in jobs:
+        current.append(job)
+        size += len(job.rows)
+        if size >= batch:
+            batches.append(current)
+            current, size = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _phone_country(e164: str) -> str:
+    region = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+    return str(region) if region else ""
+
+
+def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
+           progress: Progress | None = None) -> Screening:
+    """Screen a table of ads on `engine`.
+
+    Args:
+        ads: the ads (see `read_ads`).
+        engine: `LocalEngine()` or `SparkEngine()`.
+        options: tuning; the defaults are the benchmarked settings.
+        progress: called as `(step, done, total)` while the run advances.
+    """
+    opt = options or ScreenOptions()
+    tell = progress or (lambda step, done, total: None)
+    timings: dict[str, float] = {}
+    n = len(ads)
+    t0 = time.perf_counter()
+    chunks = [(lo, ads.slice(lo, min(n, lo + opt.chunk_size))) for lo in range(0, n, opt.chunk_size)]
+    parts: list[ChunkResult] = []
+    tell("analyse", 0, n)
+    for part in engine.map(analyse_chunk, chunks):
+        parts.append(part)
+        tell("analyse", sum(len(p.tokens) for p in parts), n)
+    res = _merge(parts)
+    del parts
+    timings["analyse"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    tell("near-duplicates", 0, 1)
+    eligible = res.n_shingles >= opt.min_shingles
+    pairs = engine.candidate_pairs(band_keys(res.sig), eligible) if n else np.empty((0, 2), np.int64)
+    kept = pairs[estimated_jaccard(res.sig, pairs) >= opt.similarity] if len(pairs) else pairs
+    roots = components(n, kept)
+    tell("near-duplicates", 1, 1)
+    timings["near_duplicates"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    names_of: list[list[str]] = [[] for _ in range(n)]
+    for row, name in res.names:
+        names_of[row].append(name)
+    batches = _template_jobs(ads, res, roots, names_of, opt.template_batch)
+    found: list[Template] = []
+    tell("templates", 0, len(batches))
+    for i, done in enumerate(engine.map(_refine_batch, batches), start=1):
+        found.extend(t for per_job in done for t in per_job)
+        tell("templates", i, len(batches))
+    found.sort(key=lambda t: t.rows[0])
+    template = [""] * n
+    templates: dict[str, TemplateResult] = {}
+    for k, t in enumerate(found, start=1):
+        label = f"T{k:05d}"
+        templates[label] = TemplateResult(label, t.rows, t.text, t.slots, t.bits_saved)
+        for r in t.rows:
+            template[r] = label
+    timings["templates"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    tell("networks", 0, 1)
+    phones_of: list[list[str]] = [[] for _ in range(n)]
+    hidden_of: list[list[str]] = [[] for _ in range(n)]
+    for row, e164, obf in res.phones:
+        phones_of[row].append(e164)
+        if obf:
+            hidden_of[row].append("phone written hidden")
+    for row, _email, obf in res.emails:
+        if obf:
+            hidden_of[row].append("e-mail written with (at)/(dot)")
+    values: dict[str, list[int]] = defaultdict(list)
+    for row, e164, _ in res.phones:
+        values["phone:" + e164].append(row)
+    for row, email, _ in res.emails:
+        values["email:" + email].append(row)
+    for row, handle in res.handles:
+        values["handle:" + handle].append(row)
+    for row, hashes in enumerate(ads.image_hashes):
+        for h in hashes:
+            values["image:" + h].append(row)
+    for label, t in templates.items():
+        values["template:" + label] = list(t.rows)
+    net_roots = link_networks(n, sorted(values.items()), phones_of)
+    members: dict[int, list[int]] = defaultdict(list)
+    for row, root in enumerate(net_roots.tolist()):
+        members[root].append(row)
+    members = {k: v for k, v in sorted(members.items()) if len(v) >= 2}
+    phone_countries = {p: _phone_country(p) for p in {e for _, e, _ in res.phones}}
+    feats = network_features(
+        members, cities=ads.city, countries=ads.country, posted_at=ads.posted_at,
+        prices=res.price_eur, phones_of=phones_of, phone_countries=phone_countries,
+        names_of=names_of, template_of=template, obscured=[bool(h) for h in hidden_of],
+    )
+    timings["networks"] = time.perf_counter() - t3
+
+    t4 = time.perf_counter()
+    ages: dict[int, int] = dict(res.ages)
+    signals = [ad_signals(res.cues[r], ages.get(r), ", ".join(sorted(set(hidden_of[r]))) or None)
+               for r in range(n)]
+    network = [""] * n
+    networks: dict[str, NetworkResult] = {}
+    for k, (root, rows) in enumerate(members.items(), start=1):
+        label = f"N{k:05d}"
+        net_sig = network_signals(feats[root])
+        own = [score(signals[r]) for r in rows]
+        networks[label] = NetworkResult(label, rows, feats[root], net_sig,
+                                        round(score(net_sig) + sum(own) / len(own), 3))
+        for r in rows:
+            network[r] = label
+            signals[r] = signals[r] + net_sig
+    risk = [score(s) for s in signals]
+    timings["risk"] = time.perf_counter() - t4
+    tell("networks", 1, 1)
+    return Screening(
+        ads=ads, phones=res.phones, emails=res.emails, handles=res.handles, names=res.names,
+        price_eur=res.price_eur, template=template, network=network, risk=risk, signals=signals,
+        templates=templates, networks=networks, timings=timings,
+        counts={"ads": n, "candidate_pairs": len(pairs), "verified_pairs": len(kept),
+                "templates": len(templates), "networks": len(networks)},
+    )
