@@ -11,6 +11,7 @@ takes the caller's `Scope`.
 ...     tx.victims.create(victim)
 """
 
+from haven.registry._analytics import SUSPECT_SCHEMA, VICTIM_SCHEMA, AggregateScope
 from haven.registry._audit import AuditEvent, VerifyReport
 from haven.registry._crypto import KeyRing, generate_key_file
 from haven.registry._database import create_database_engine, migrate
@@ -21,7 +22,10 @@ from haven.registry._scope import AdminScope, Scope
 from haven.registry._stores import Outcome, Page, VictimFilter
 
 __all__ = [
+    "SUSPECT_SCHEMA",
+    "VICTIM_SCHEMA",
     "AdminScope",
+    "AggregateScope",
     "AuditEvent",
     "ExportFormat",
     "ImportReport",

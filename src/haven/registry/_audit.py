@@ -31,7 +31,7 @@ from haven.registry._tables import AuditEntryRow, AuditHeadRow
 __all__ = ["AuditAction", "AuditEvent", "AuditLog", "VerifyReport"]
 
 AuditAction = Literal["create", "update", "read", "read_identifying", "list", "export", "delete",
-                      "import"]
+                      "import", "aggregate", "link"]
 
 _GENESIS = "0" * 64
 _BATCH = 5000

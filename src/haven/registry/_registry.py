@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+import pyarrow as pa
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from haven.config import Settings
 from haven.exceptions import ConfigurationError, Conflict, NotFound
+from haven.registry._analytics import AggregateScope, suspect_table, victim_table
 from haven.registry._audit import AuditEvent, AuditLog, VerifyReport
 from haven.registry._crypto import KeyRing, generate_key_file
 from haven.registry._database import create_database_engine, current_revision, head_revision
@@ -143,6 +145,35 @@ class Registry:
             rows = session.scalars(select(OrganisationRow).order_by(OrganisationRow.code)).all()
             return [Holding(OrganisationPublic.model_validate(r), **counts.get(r.id, {}))
                     for r in rows]
+
+    # -- aggregates and linkage ----------------------------------------------------------------
+    def victim_table(self, scope: AggregateScope) -> pa.Table:
+        """Statistical attributes of every victim record in scope, as an Arrow table."""
+        with self._session() as session:
+            return victim_table(session, self.audit_log, scope)
+
+    def suspect_table(self, scope: AggregateScope) -> pa.Table:
+        with self._session() as session:
+            return suspect_table(session, self.audit_log, scope)
+
+    def set_person_ids(self, actor: str, person_ids: Mapping[uuid.UUID, str | None]) -> int:
+        """Store linkage results: the resolved person id of each victim record.
+
+        Ids are opaque strings chosen by the linkage module; records not named keep theirs.
+        Returns the number of records changed. Audited as one `link` entry.
+        """
+        changed = 0
+        with self._session() as session:
+            for record_id, person_id in person_ids.items():
+                result = session.execute(
+                    update(VictimRow).where(VictimRow.id == record_id)
+                    .values(person_id=person_id)
+                    .execution_options(synchronize_session=False))
+                changed += result.rowcount  # type: ignore[attr-defined]
+            self.audit_log.append(session, AuditEvent(
+                actor=actor, organisation_id=None, action="link", entity_kind="victim",
+                entity_id=None, detail={"records": changed}))
+        return changed
 
     # -- audit --------------------------------------------------------------------------------
     def verify_audit(self) -> VerifyReport:
