@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -93,6 +94,10 @@ class SparkEngine:
         except ImportError as exc:  # pragma: no cover - depends on the installation
             raise ConfigurationError("the Spark engine needs haven[spark] (PySpark)") from exc
         self._own = spark is None
+        if spark is None:
+            # Spark starts its Python workers with PYSPARK_PYTHON; without it they would run
+            # the system interpreter, which cannot import haven
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         self.spark = spark or (
             SparkSession.builder.master("local[2]").appName("haven-screening")
             .config("spark.sql.shuffle.partitions", "4")
@@ -125,7 +130,9 @@ class SparkEngine:
                  .select("first", "row").distinct().collect())
         n = np.int64(keys.shape[0])
         codes = np.unique(np.array([p[0] * int(n) + p[1] for p in pairs], dtype=np.int64))
-        return np.stack((codes // n, codes % n), axis=1) if len(codes) else np.empty((0, 2), np.int64)
+        if not len(codes):
+            return np.empty((0, 2), np.int64)
+        return np.stack((codes // n, codes % n), axis=1)
 
     def close(self) -> None:
         """Stop the Spark session if this engine started it."""

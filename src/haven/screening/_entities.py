@@ -10,14 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from haven.screening._normalise import fold
+from haven.screening._normalise import fold_aligned
 
 __all__ = ["AdEntities", "extract_entities"]
 
-_AT = re.compile(r"\s*[\(\[\{<]\s*(?:at|@|ат)\s*[\)\]\}>]\s*|\s+(?:at|@)\s+(?=\w+\s*(?:[\(\[\{<]?\s*(?:dot|punt|punkt|point)))",
-                 re.IGNORECASE)
-_DOT = re.compile(r"\s*[\(\[\{<]\s*(?:dot|punt|punkt|point|точка)\s*[\)\]\}>]\s*|\s+(?:dot|punt|punkt)\s+",
-                  re.IGNORECASE)
+_AT = re.compile(
+    r"\s*[\(\[\{<]\s*(?:at|@|ат)\s*[\)\]\}>]\s*"
+    r"|\s+(?:at|@)\s+(?=\w+\s*(?:[\(\[\{<]?\s*(?:dot|punt|punkt|point)))",
+    re.IGNORECASE,
+)
+_DOT = re.compile(
+    r"\s*[\(\[\{<]\s*(?:dot|punt|punkt|point|точка)\s*[\)\]\}>]\s*|\s+(?:dot|punt|punkt)\s+",
+    re.IGNORECASE,
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
@@ -25,8 +30,10 @@ _HANDLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("telegram", r"(?:t\.me/|telegram\s*[:\-]?\s*@?|tg\s*[:\-]\s*@?)([a-z][\w]{3,31})"),
         ("signal", r"signal\s*[:\-]\s*@?([a-z][\w.]{2,31})"),
         ("snapchat", r"(?:snapchat|snap|sc)\s*[:\-]\s*@?([a-z][\w.\-]{2,31})"),
-        ("instagram", r"(?:instagram\.com/|insta(?:gram)?\s*[:\-]\s*@?|ig\s*[:\-]\s*@?)([a-z][\w.]{2,29})"),
-        ("onlyfans", r"(?:onlyfans\.com/|onlyfans\s*[:\-]\s*@?|\bOF\s*[:\-]\s*@?)([a-z][\w.\-]{2,39})"),
+        ("instagram",
+         r"(?:instagram\.com/|insta(?:gram)?\s*[:\-]\s*@?|ig\s*[:\-]\s*@?)([a-z][\w.]{2,29})"),
+        ("onlyfans",
+         r"(?:onlyfans\.com/|onlyfans\s*[:\-]\s*@?|\bOF\s*[:\-]\s*@?)([a-z][\w.\-]{2,39})"),
         ("kik", r"kik\s*[:\-]\s*@?([a-z][\w.]{2,31})"),
         ("wechat", r"(?:wechat|weixin)\s*[:\-]\s*@?([a-z][\w\-]{4,31})"),
     )
@@ -39,7 +46,9 @@ _CURRENCY = (
     ("pln", r"zł|pln\b"), ("chf", r"chf\b"),
 )
 _CUR_ALT = "|".join(f"(?P<{k}>{p})" for k, p in _CURRENCY)
-_PRICE_AFTER = re.compile(rf"(?<![\d.,])(?P<amt>\d{{2,5}})(?:[.,]\d{{1,2}})?\s?(?:{_CUR_ALT})", re.IGNORECASE)
+_PRICE_AFTER = re.compile(
+    rf"(?<![\d.,])(?P<amt>\d{{2,5}})(?:[.,]\d{{1,2}})?\s?(?:{_CUR_ALT})", re.IGNORECASE
+)
 _PRICE_BEFORE = re.compile(rf"(?:{_CUR_ALT})\s?(?P<amt>\d{{2,5}})(?![\d])", re.IGNORECASE)
 _AGE = re.compile(
     r"(?<!\d)(\d{2})\s?(?:y\.?\s?o\b|years?\s+old|years?\b|jaar\b|jarige|jahre?\b|jährige|ans\b|"
@@ -57,7 +66,7 @@ _NAME = re.compile(
 
 
 def _lexicon(*terms: str) -> re.Pattern[str]:
-    alts = sorted({re.escape(fold(t)) for t in terms}, key=len, reverse=True)
+    alts = sorted({re.escape(fold_aligned(t)) for t in terms}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
 
 
@@ -156,9 +165,10 @@ def extract_entities(text: str) -> AdEntities:
         name = m.group(1) or m.group(2)
         if name not in out.names:
             out.names.append(name)
-    folded = fold(text)
+    folded = fold_aligned(text)
     for cue, pattern in CUES.items():
-        hits = sorted(set(pattern.findall(folded)))
+        # report the words as the ad wrote them: the aligned fold keeps the spans
+        hits = sorted({text[m.start():m.end()] for m in pattern.finditer(folded)})
         if hits:
             out.cues[cue] = hits
     return out

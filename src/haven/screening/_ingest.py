@@ -11,16 +11,16 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pycountry
 
-from haven.exceptions import FieldProblem, ImportFailed
+from haven.exceptions import FieldProblem, ImportFailed, ValidationFailed
 
-__all__ = ["AdTable", "read_ads"]
+__all__ = ["AdTable", "read_ads", "table_from_records"]
 
 _COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
@@ -144,8 +144,7 @@ def _csv(path: Path) -> Iterator[tuple[int, Mapping[str, object]]]:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or "id" not in reader.fieldnames:
             raise ImportFailed(f"{path.name}: CSV header has no 'id' column")
-        for row_no, row in enumerate(reader, start=1):
-            yield row_no, row
+        yield from enumerate(reader, start=1)
 
 
 def _parquet(path: Path) -> Iterator[tuple[int, Mapping[str, object]]]:
@@ -157,9 +156,9 @@ def _parquet(path: Path) -> Iterator[tuple[int, Mapping[str, object]]]:
         raise ImportFailed(f"{path.name}: not a readable Parquet file") from exc
     row_no = 0
     for batch in parquet.iter_batches(batch_size=65536):
-        for row in batch.to_pylist():
-            row_no += 1
-            yield row_no, row
+        rows = batch.to_pylist()
+        yield from enumerate(rows, start=row_no + 1)
+        row_no += len(rows)
 
 
 def read_ads(path: Path, default_country: str | None = None) -> tuple[AdTable, list[FieldProblem]]:
@@ -189,3 +188,20 @@ def read_ads(path: Path, default_country: str | None = None) -> tuple[AdTable, l
     except UnicodeDecodeError as exc:
         raise ImportFailed(f"{path.name}: not UTF-8 text") from exc
     return table, problems
+
+
+def table_from_records(records: Iterable[Mapping[str, object]],
+                       default_country: str | None = None) -> AdTable:
+    """Build a table from ad dicts (as `haven.synth.ads` makes them).
+
+    Raises:
+        ValidationFailed: listing every problem, when any record is bad.
+    """
+    table = AdTable()
+    problems: list[FieldProblem] = []
+    seen: set[str] = set()
+    for row_no, record in enumerate(records, start=1):
+        _add(table, record, row_no, seen, problems, default_country)
+    if problems:
+        raise ValidationFailed(problems)
+    return table

@@ -77,9 +77,9 @@ def band_keys(sig: U32) -> U64:
     """One 64-bit key per (ad, band): ads sharing a key share all rows of that band."""
     n = sig.shape[0]
     rows = sig.reshape(n, BANDS, _ROWS).astype(np.uint64)
-    return (rows * _BAND_MIX[None, None, :]).sum(axis=2, dtype=np.uint64) + np.arange(
-        BANDS, dtype=np.uint64
-    )[None, :] * np.uint64(0x2545F4914F6CDD1D)
+    salt = np.arange(BANDS, dtype=np.uint64)[None, :] * np.uint64(0x2545F4914F6CDD1D)
+    keys: U64 = (rows * _BAND_MIX[None, None, :]).sum(axis=2, dtype=np.uint64) + salt
+    return keys
 
 
 def candidate_pairs(keys: U64, eligible: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
@@ -106,7 +106,9 @@ def candidate_pairs(keys: U64, eligible: npt.NDArray[np.bool_]) -> npt.NDArray[n
     return np.stack((uniq // n, uniq % n), axis=1)
 
 
-def estimated_jaccard(sig: U32, pairs: npt.NDArray[np.int64], chunk: int = 200_000) -> npt.NDArray[np.float64]:
+def estimated_jaccard(
+    sig: U32, pairs: npt.NDArray[np.int64], chunk: int = 200_000
+) -> npt.NDArray[np.float64]:
     """Share of agreeing signature positions per pair: an unbiased Jaccard estimate."""
     out = np.empty(len(pairs), dtype=np.float64)
     for lo in range(0, len(pairs), chunk):

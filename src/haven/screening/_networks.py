@@ -99,7 +99,7 @@ def network_features(
                 names_per_phone[p].update(n.casefold() for n in names_of[r])
         times = sorted(t for r in rows if (t := posted_at[r]) is not None)
         span_days = max((times[-1] - times[0]) / 86400.0, 1.0) if times else 1.0
-        own = [p for r in rows if (p := prices[r]) is not None]
+        own = [v for r in rows if (v := prices[r]) is not None]
         medians = [city_median[c] for r in rows if (c := cities[r].casefold()) in city_median]
         ratio = None
         if own and medians:

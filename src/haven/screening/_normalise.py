@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["fold", "nfkc", "translit", "word_tokens"]
+__all__ = ["fold", "fold_aligned", "nfkc", "translit", "word_tokens"]
 
 _CYRILLIC = dict(
     zip(
@@ -49,6 +49,29 @@ def fold(text: str) -> str:
     return _fold_word(text) if len(text) < 64 else "".join(
         _fold_word(part) for part in re.split(r"(\s+)", text)
     )
+
+
+class _AlignedFold(dict[int, str]):
+    """Translation table folding one character to one character, filled on first use."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_word(chr(code))
+        value = folded[0] if folded else chr(code)
+        self[code] = value
+        return value
+
+
+_ALIGNED = _AlignedFold()
+
+
+def fold_aligned(text: str) -> str:
+    """Like `fold`, but one character for one, so a match's span is a span of `text` too.
+
+    Example:
+        >>> fold_aligned("Straße Ÿ")
+        'strase y'
+    """
+    return text.translate(_ALIGNED)
 
 
 def translit(folded: str) -> str:

@@ -153,7 +153,8 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
     timings: dict[str, float] = {}
     n = len(ads)
     t0 = time.perf_counter()
-    chunks = [(lo, ads.slice(lo, min(n, lo + opt.chunk_size))) for lo in range(0, n, opt.chunk_size)]
+    step = opt.chunk_size
+    chunks = [(lo, ads.slice(lo, min(n, lo + step))) for lo in range(0, n, step)]
     parts: list[ChunkResult] = []
     tell("analyse", 0, n)
     for part in engine.map(analyse_chunk, chunks):
@@ -166,7 +167,8 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
     t1 = time.perf_counter()
     tell("near-duplicates", 0, 1)
     eligible = res.n_shingles >= opt.min_shingles
-    pairs = engine.candidate_pairs(band_keys(res.sig), eligible) if n else np.empty((0, 2), np.int64)
+    pairs = (engine.candidate_pairs(band_keys(res.sig), eligible) if n
+             else np.empty((0, 2), np.int64))
     kept = pairs[estimated_jaccard(res.sig, pairs) >= opt.similarity] if len(pairs) else pairs
     roots = components(n, kept)
     tell("near-duplicates", 1, 1)
@@ -213,8 +215,8 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
     for row, hashes in enumerate(ads.image_hashes):
         for h in hashes:
             values["image:" + h].append(row)
-    for label, t in templates.items():
-        values["template:" + label] = list(t.rows)
+    for label, tr in templates.items():
+        values["template:" + label] = list(tr.rows)
     net_roots = link_networks(n, sorted(values.items()), phones_of)
     members: dict[int, list[int]] = defaultdict(list)
     for row, root in enumerate(net_roots.tolist()):

@@ -95,7 +95,9 @@ def _consensus(seqs: list[list[str]], rep: int) -> tuple[list[str], list[int]]:
     return [base[p] for p in keep], keep
 
 
-def _encode(template: list[str], seq: list[str], word_bits: float) -> tuple[float, list[tuple[int, list[str]]]]:
+def _encode(
+    template: list[str], seq: list[str], word_bits: float
+) -> tuple[float, list[tuple[int, list[str]]]]:
     """Bits to write `seq` as the template plus edits, and the inserted runs by position."""
     sm = SequenceMatcher(None, template, seq, autojunk=False)
     bits = float(len(template))  # one bit per template token: kept or dropped

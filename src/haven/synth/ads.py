@@ -72,122 +72,165 @@ _PLUS = {"bg": "плюс", "ru": "плюс", "uk": "плюс"}
 # `<name>`, `<age>`, `<city>`, `<price>`, `<phone>` are slots that vary per ad.
 _BANK: dict[str, tuple[str, ...]] = {
     "en": (
-        "Hi gentlemen, I am <name>, {a sweet|a sexy|an elegant} girl {from Eastern Europe|visiting your city|with a warm smile}.",
-        "{New in town|Just arrived|Only a few days} in <city}, {do not miss me|come and see me|waiting for you}!",
-        "I am <age> years old, {slim|petite|curvy} body, 1.68 m, 55 kg, {natural|soft|smooth} skin.",
+        "Hi gentlemen, I am <name>, {a sweet|a sexy|an elegant} girl {from Eastern "
+        "Europe|visiting your city|with a warm smile}.",
+        "{New in town|Just arrived|Only a few days} in <city}, {do not miss me|come and see "
+        "me|waiting for you}!",
+        "I am <age> years old, {slim|petite|curvy} body, 1.68 m, 55 kg, {natural|soft|smooth} "
+        "skin.",
         "{100% real photos|Real pictures|Verified photos}, {no fake|no games|no surprises}.",
         "{Discreet|Clean|Private} apartment, {safe and relaxed|comfortable|close to the station}.",
         "Available 24/7 {incall and outcall|for you|day and night}.",
         "Prices: 30 min <price>, 1 hour {double|on request|ask me}.",
         "{Call|Text|WhatsApp} me: <phone>",
-        "{Sweet|Young|Fresh} and {playful|open minded|friendly}, {GFE|massage|fun} {and more|only|guaranteed}.",
-        "{Professional|Experienced|Gentle} {service|massage|company}, {serious gentlemen only|no rush|relaxing time}.",
+        "{Sweet|Young|Fresh} and {playful|open minded|friendly}, {GFE|massage|fun} {and "
+        "more|only|guaranteed}.",
+        "{Professional|Experienced|Gentle} {service|massage|company}, {serious gentlemen only|no "
+        "rush|relaxing time}.",
         "{No texts|No hidden numbers|No SMS}, {only calls|calls only|call me}.",
         "Open from 10:00 to 22:00, {also weekends|every day|Monday to Sunday}.",
         "Kisses, <name> {xx|💋|❤️}",
-        "{Latina|Asian|Russian|Romanian|Ebony} {beauty|girl|lady} {waiting for you|with curves|for your pleasure}.",
+        "{Latina|Asian|Russian|Romanian|Ebony} {beauty|girl|lady} {waiting for you|with "
+        "curves|for your pleasure}.",
     ),
     "nl": (
-        "Hallo heren, ik ben <name>, een {lieve|sexy|elegante} meid {uit Oost-Europa|op bezoek|met een warme glimlach}.",
-        "{Nieuw in de stad|Net aangekomen|Maar een paar dagen} in <city>, {mis me niet|kom langs|ik wacht op je}!",
+        "Hallo heren, ik ben <name>, een {lieve|sexy|elegante} meid {uit Oost-Europa|op "
+        "bezoek|met een warme glimlach}.",
+        "{Nieuw in de stad|Net aangekomen|Maar een paar dagen} in <city>, {mis me niet|kom "
+        "langs|ik wacht op je}!",
         "Ik ben <age> jaar, {slank|tenger|rond} figuur, 1.70 m, 56 kg.",
-        "{100% echte foto's|Echte foto's|Geverifieerde foto's}, {geen nep|geen spelletjes|geen verrassingen}.",
-        "{Discreet|Schoon|Privé} appartement, {veilig en ontspannen|comfortabel|vlak bij het station}.",
+        "{100% echte foto's|Echte foto's|Geverifieerde foto's}, {geen nep|geen spelletjes|geen "
+        "verrassingen}.",
+        "{Discreet|Schoon|Privé} appartement, {veilig en ontspannen|comfortabel|vlak bij het "
+        "station}.",
         "24/7 beschikbaar {voor jou|dag en nacht|thuis en hotel}.",
         "Prijzen: half uur <price>, 1 uur {dubbel|op aanvraag|vraag maar}.",
         "{Bel|Sms|App} me: <phone>",
-        "{Lieve|Jonge|Frisse} en {speelse|open|vriendelijke} meid, {GFE|massage|plezier} {en meer|alleen|gegarandeerd}.",
-        "{Professionele|Ervaren|Zachte} {service|massage|gezelschap}, {alleen serieuze heren|geen haast|ontspannen tijd}.",
-        "{Geen anonieme nummers|Geen sms|Niet anoniem bellen}, {alleen bellen|graag bellen|bel gewoon}.",
+        "{Lieve|Jonge|Frisse} en {speelse|open|vriendelijke} meid, {GFE|massage|plezier} {en "
+        "meer|alleen|gegarandeerd}.",
+        "{Professionele|Ervaren|Zachte} {service|massage|gezelschap}, {alleen serieuze heren|geen "
+        "haast|ontspannen tijd}.",
+        "{Geen anonieme nummers|Geen sms|Niet anoniem bellen}, {alleen bellen|graag bellen|bel "
+        "gewoon}.",
         "Open van 10:00 tot 22:00, {ook in het weekend|elke dag|maandag tot zondag}.",
         "Kusjes, <name> {xx|💋|❤️}",
     ),
     "de": (
-        "Hallo Männer, ich bin <name>, ein {süßes|sexy|elegantes} Girl {aus Osteuropa|zu Besuch|mit einem warmen Lächeln}.",
-        "{Neu in der Stadt|Gerade angekommen|Nur wenige Tage} in <city>, {verpass mich nicht|besuch mich|ich warte auf dich}!",
+        "Hallo Männer, ich bin <name>, ein {süßes|sexy|elegantes} Girl {aus Osteuropa|zu "
+        "Besuch|mit einem warmen Lächeln}.",
+        "{Neu in der Stadt|Gerade angekommen|Nur wenige Tage} in <city>, {verpass mich "
+        "nicht|besuch mich|ich warte auf dich}!",
         "Ich bin <age> Jahre alt, {schlank|zierlich|kurvig}, 1,68 m, 54 kg.",
-        "{100% echte Fotos|Echte Bilder|Verifizierte Fotos}, {kein Fake|keine Spielchen|keine Überraschungen}.",
+        "{100% echte Fotos|Echte Bilder|Verifizierte Fotos}, {kein Fake|keine Spielchen|keine "
+        "Überraschungen}.",
         "{Diskretes|Sauberes|Privates} Apartment, {sicher und entspannt|gemütlich|nahe Bahnhof}.",
         "24/7 erreichbar {für dich|Tag und Nacht|Haus- und Hotelbesuche}.",
         "Preise: 30 Min <price>, 1 Stunde {doppelt|auf Anfrage|frag mich}.",
         "{Ruf an|Schreib|WhatsApp}: <phone>",
-        "{Süß|Jung|Frisch} und {verspielt|offen|freundlich}, {GFE|Massage|Spaß} {und mehr|nur|garantiert}.",
-        "{Professioneller|Erfahrener|Sanfter} {Service|Massage|Begleitung}, {nur seriöse Herren|ohne Eile|entspannte Zeit}.",
-        "{Keine SMS|Keine unterdrückten Nummern|Nicht anonym}, {nur Anrufe|bitte anrufen|ruf einfach an}.",
+        "{Süß|Jung|Frisch} und {verspielt|offen|freundlich}, {GFE|Massage|Spaß} {und "
+        "mehr|nur|garantiert}.",
+        "{Professioneller|Erfahrener|Sanfter} {Service|Massage|Begleitung}, {nur seriöse "
+        "Herren|ohne Eile|entspannte Zeit}.",
+        "{Keine SMS|Keine unterdrückten Nummern|Nicht anonym}, {nur Anrufe|bitte anrufen|ruf "
+        "einfach an}.",
         "Geöffnet von 10:00 bis 22:00 Uhr, {auch am Wochenende|jeden Tag|Montag bis Sonntag}.",
         "Küsschen, <name> {xx|💋|❤️}",
     ),
     "fr": (
-        "Bonjour messieurs, je suis <name>, une fille {douce|sexy|élégante} {venue de l'Est|de passage|au sourire chaleureux}.",
-        "{Nouvelle en ville|Tout juste arrivée|Seulement quelques jours} à <city>, {ne me rate pas|viens me voir|je t'attends}!",
+        "Bonjour messieurs, je suis <name>, une fille {douce|sexy|élégante} {venue de l'Est|de "
+        "passage|au sourire chaleureux}.",
+        "{Nouvelle en ville|Tout juste arrivée|Seulement quelques jours} à <city>, {ne me rate "
+        "pas|viens me voir|je t'attends}!",
         "J'ai <age> ans, {mince|petite|pulpeuse}, 1m65, 52 kg.",
-        "{Photos 100% réelles|Vraies photos|Photos vérifiées}, {pas de fake|pas de jeux|pas de surprise}.",
+        "{Photos 100% réelles|Vraies photos|Photos vérifiées}, {pas de fake|pas de jeux|pas de "
+        "surprise}.",
         "Appartement {discret|propre|privé}, {calme et sûr|confortable|près de la gare}.",
         "Disponible 24/7 {pour toi|jour et nuit|déplacement et privé}.",
         "Tarifs: 30 min <price>, 1 heure {double|sur demande|demande-moi}.",
         "{Appelle|Écris|WhatsApp} moi: <phone>",
-        "{Douce|Jeune|Fraîche} et {coquine|ouverte|gentille}, {GFE|massage|plaisir} {et plus|seulement|garanti}.",
-        "{Service|Massage|Compagnie} {professionnel|expérimenté|doux}, {hommes sérieux seulement|sans pression|moment de détente}.",
-        "{Pas de SMS|Pas de numéros masqués|Pas d'appels masqués}, {appels seulement|appelle-moi|merci d'appeler}.",
+        "{Douce|Jeune|Fraîche} et {coquine|ouverte|gentille}, {GFE|massage|plaisir} {et "
+        "plus|seulement|garanti}.",
+        "{Service|Massage|Compagnie} {professionnel|expérimenté|doux}, {hommes sérieux "
+        "seulement|sans pression|moment de détente}.",
+        "{Pas de SMS|Pas de numéros masqués|Pas d'appels masqués}, {appels "
+        "seulement|appelle-moi|merci d'appeler}.",
         "Ouvert de 10:00 à 22:00, {aussi le week-end|tous les jours|du lundi au dimanche}.",
         "Bisous, <name> {xx|💋|❤️}",
     ),
     "ro": (
-        "Salut domnilor, sunt <name>, o fată {dulce|sexy|elegantă} {din Moldova|în vizită|cu un zâmbet cald}.",
-        "{Nouă în oraș|Abia am sosit|Doar câteva zile} în <city>, {nu mă rata|vino la mine|te aștept}!",
+        "Salut domnilor, sunt <name>, o fată {dulce|sexy|elegantă} {din Moldova|în vizită|cu un "
+        "zâmbet cald}.",
+        "{Nouă în oraș|Abia am sosit|Doar câteva zile} în <city>, {nu mă rata|vino la mine|te "
+        "aștept}!",
         "Am <age> ani, {slabă|micuță|cu forme}, 1.67 m, 53 kg.",
         "{Poze 100% reale|Poze reale|Poze verificate}, {fără fake|fără jocuri|fără surprize}.",
         "Apartament {discret|curat|privat}, {sigur și relaxant|confortabil|lângă gară}.",
         "Disponibilă 24/7 {pentru tine|zi și noapte|la mine sau la tine}.",
         "Tarife: 30 min <price>, 1 oră {dublu|la cerere|întreabă-mă}.",
         "{Sună-mă|Scrie-mi|WhatsApp}: <phone>",
-        "{Dulce|Tânără|Proaspătă} și {jucăușă|deschisă|prietenoasă}, {GFE|masaj|distracție} {și mai mult|doar|garantat}.",
-        "{Servicii profesionale|Masaj cu experiență|Companie discretă}, {doar domni serioși|fără grabă|timp relaxant}.",
-        "{Fără SMS|Fără numere ascunse|Nu răspund la privat}, {doar apeluri|sună direct|te rog sună}.",
+        "{Dulce|Tânără|Proaspătă} și {jucăușă|deschisă|prietenoasă}, {GFE|masaj|distracție} {și "
+        "mai mult|doar|garantat}.",
+        "{Servicii profesionale|Masaj cu experiență|Companie discretă}, {doar domni serioși|fără "
+        "grabă|timp relaxant}.",
+        "{Fără SMS|Fără numere ascunse|Nu răspund la privat}, {doar apeluri|sună direct|te rog "
+        "sună}.",
         "Program 10:00 - 22:00, {și în weekend|în fiecare zi|de luni până duminică}.",
         "Pupici, <name> {xx|💋|❤️}",
     ),
     "bg": (
-        "Здравейте господа, аз съм <name>, {сладко|секси|елегантно} момиче {от провинцията|на гости|с топла усмивка}.",
-        "{Нова в града|Току-що пристигнах|Само няколко дни} в <city>, {не ме изпускай|ела при мен|чакам те}!",
+        "Здравейте господа, аз съм <name>, {сладко|секси|елегантно} момиче {от провинцията|на "
+        "гости|с топла усмивка}.",
+        "{Нова в града|Току-що пристигнах|Само няколко дни} в <city>, {не ме изпускай|ела при "
+        "мен|чакам те}!",
         "На <age> години съм, {слаба|дребна|с извивки}, 1.68 м, 55 кг.",
-        "{100% реални снимки|Истински снимки|Проверени снимки}, {без измама|без игри|без изненади}.",
+        "{100% реални снимки|Истински снимки|Проверени снимки}, {без измама|без игри|без "
+        "изненади}.",
         "{Дискретен|Чист|Частен} апартамент, {спокойно и сигурно|удобно|близо до гарата}.",
         "На разположение 24/7 {за теб|ден и нощ|адрес и хотел}.",
         "Цени: 30 мин <price>, 1 час {двойно|по договаряне|питай}.",
         "{Обади се|Пиши|Вайбър}: <phone>",
-        "{Сладка|Млада|Свежа} и {игрива|отворена|приятелска}, {GFE|масаж|забавление} {и още|само|гарантирано}.",
-        "{Професионално|Опитно|Нежно} {обслужване|масаж|компания}, {само сериозни мъже|без бързане|приятно време}.",
+        "{Сладка|Млада|Свежа} и {игрива|отворена|приятелска}, {GFE|масаж|забавление} {и "
+        "още|само|гарантирано}.",
+        "{Професионално|Опитно|Нежно} {обслужване|масаж|компания}, {само сериозни мъже|без "
+        "бързане|приятно време}.",
         "{Без SMS|Без скрити номера|Не вдигам на скрит}, {само обаждания|обади се|звънни}.",
         "Работно време 10:00 - 22:00, {и през уикенда|всеки ден|от понеделник до неделя}.",
         "Целувки, <name> {xx|💋|❤️}",
     ),
     "ru": (
-        "Привет, мужчины, я <name>, {милая|сексуальная|элегантная} девушка {из Молдовы|проездом|с теплой улыбкой}.",
-        "{Новенькая в городе|Только приехала|Всего несколько дней} в <city>, {не упусти|приходи ко мне|жду тебя}!",
+        "Привет, мужчины, я <name>, {милая|сексуальная|элегантная} девушка {из Молдовы|проездом|с "
+        "теплой улыбкой}.",
+        "{Новенькая в городе|Только приехала|Всего несколько дней} в <city>, {не упусти|приходи "
+        "ко мне|жду тебя}!",
         "Мне <age> лет, {стройная|миниатюрная|с формами}, рост 168 см, вес 54 кг.",
         "{Фото 100% реальные|Реальные фото|Проверенные фото}, {без обмана|без игр|без сюрпризов}.",
         "{Уютная|Чистая|Отдельная} квартира, {спокойно и безопасно|комфортно|рядом с вокзалом}.",
         "Работаю 24/7 {для тебя|днем и ночью|у себя и выезд}.",
         "Цены: 30 мин <price>, 1 час {вдвое|по договоренности|спрашивай}.",
         "{Звони|Пиши|Телеграм}: <phone>",
-        "{Милая|Молоденькая|Свежая} и {игривая|раскрепощенная|дружелюбная}, {GFE|массаж|удовольствие} {и больше|только|гарантировано}.",
-        "{Профессиональный|Опытный|Нежный} {сервис|массаж|досуг}, {только серьезные мужчины|без спешки|приятное время}.",
+        "{Милая|Молоденькая|Свежая} и {игривая|раскрепощенная|дружелюбная}, "
+        "{GFE|массаж|удовольствие} {и больше|только|гарантировано}.",
+        "{Профессиональный|Опытный|Нежный} {сервис|массаж|досуг}, {только серьезные мужчины|без "
+        "спешки|приятное время}.",
         "{Без СМС|Скрытые номера не беру|Не анонимно}, {только звонки|просто звони|звоните}.",
         "Работаю с 10:00 до 22:00, {и в выходные|каждый день|с понедельника по воскресенье}.",
         "Целую, <name> {xx|💋|❤️}",
     ),
     "uk": (
-        "Привіт, чоловіки, я <name>, {мила|сексуальна|елегантна} дівчина {із заходу|проїздом|з теплою усмішкою}.",
-        "{Новенька в місті|Щойно приїхала|Лише кілька днів} у <city>, {не пропусти|приходь до мене|чекаю на тебе}!",
+        "Привіт, чоловіки, я <name>, {мила|сексуальна|елегантна} дівчина {із заходу|проїздом|з "
+        "теплою усмішкою}.",
+        "{Новенька в місті|Щойно приїхала|Лише кілька днів} у <city>, {не пропусти|приходь до "
+        "мене|чекаю на тебе}!",
         "Мені <age> років, {струнка|мініатюрна|з формами}, зріст 167 см, вага 53 кг.",
         "{Фото 100% реальні|Справжні фото|Перевірені фото}, {без обману|без ігор|без сюрпризів}.",
         "{Затишна|Чиста|Окрема} квартира, {спокійно і безпечно|комфортно|біля вокзалу}.",
         "Працюю 24/7 {для тебе|вдень і вночі|у себе та виїзд}.",
         "Ціни: 30 хв <price>, 1 година {вдвічі|за домовленістю|питай}.",
         "{Дзвони|Пиши|Телеграм}: <phone>",
-        "{Мила|Молоденька|Свіжа} і {грайлива|розкута|привітна}, {GFE|масаж|задоволення} {і більше|тільки|гарантовано}.",
-        "{Професійний|Досвідчений|Ніжний} {сервіс|масаж|відпочинок}, {тільки серйозні чоловіки|без поспіху|приємний час}.",
+        "{Мила|Молоденька|Свіжа} і {грайлива|розкута|привітна}, {GFE|масаж|задоволення} {і "
+        "більше|тільки|гарантовано}.",
+        "{Професійний|Досвідчений|Ніжний} {сервіс|масаж|відпочинок}, {тільки серйозні "
+        "чоловіки|без поспіху|приємний час}.",
         "{Без СМС|Приховані номери не беру|Не анонімно}, {тільки дзвінки|просто дзвони|дзвоніть}.",
         "Працюю з 10:00 до 22:00, {і у вихідні|щодня|з понеділка по неділю}.",
         "Цілую, <name> {xx|💋|❤️}",
@@ -238,6 +281,8 @@ class AdCorpus:
 
 def _random_phone(rng: random.Random, region: str) -> phonenumbers.PhoneNumber:
     example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    if example is None:
+        raise ValueError(f"no mobile numbering plan for {region}")
     digits = str(example.national_number)
     keep = max(2, len(digits) - 7)
     while True:
@@ -327,7 +372,9 @@ def _price(rng: random.Random, currency: str, base: int) -> str:
         return rng.choice((f"{amount * 2} лв", f"{amount * 2} лева", f"{amount * 2}лв."))
     if currency == "uah":
         return rng.choice((f"{amount * 40} грн", f"{amount * 40} ₴", f"{amount * 40}грн"))
-    return rng.choice((f"{amount}€", f"€{amount}", f"{amount} euro", f"{amount} EUR", f"€ {amount}"))
+    return rng.choice(
+        (f"{amount}€", f"€{amount}", f"{amount} euro", f"{amount} EUR", f"€ {amount}")
+    )
 
 
 def _choose(pattern: str, rng: random.Random) -> str:
@@ -400,7 +447,8 @@ def _make_ad(poster: _Poster, rng: random.Random, template: tuple[int, str, list
             if "<phone>" not in sentences[drop]:
                 del sentences[drop]
         if rng.random() < 0.2:
-            sentences.insert(rng.randrange(len(sentences) + 1), _choose(rng.choice(_BANK[lang]), rng))
+            extra = _choose(rng.choice(_BANK[lang]), rng)
+            sentences.insert(rng.randrange(len(sentences) + 1), extra)
     else:
         sentences = _template_sentences(rng, lang, rng.randint(3, 6))
     body = [_fill(s, poster, rng, lang, country, city, phones) for s in sentences]
@@ -476,7 +524,7 @@ def generate_ads(
         organised_share: share of ads posted by organised networks.
         independent_share: share of ads posted by independent repeat posters.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     start = datetime(2026, 1, 1, tzinfo=UTC)
     template_ids = iter(range(1, 10**9))
     rows: list[tuple[dict[str, object], AdTruth]] = []

@@ -1,0 +1,165 @@
+"""Writing a screening: the file interface other tools rely on, triage tables and GraphML.
+
+Files in the output directory:
+
+* `ads.csv` (and `ads.parquet`): one row per ad, at least `id, template, network, risk,
+  reasons`; `template` and `network` are empty for an ad in no cluster.
+* `phones.csv`: one row per phone number found in an ad: `id, phone, obfuscated` (E.164).
+* `contacts.csv`: e-mails and handles per ad.
+* `networks.csv`, `triage.parquet`, `triage.json`: the triage list of networks, highest risk
+  first, with features and reasons.
+* `templates.csv`: each template with its slots marked.
+* `networks.graphml`: ads in networks and the phones, e-mails and handles joining them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from haven.screening._pipeline import Screening
+
+__all__ = ["write_outputs"]
+
+AD_COLUMNS = ["id", "template", "network", "risk", "reasons", "site", "url", "posted_at", "city",
+              "country", "price_eur", "phones", "obfuscated_contact"]
+
+
+def _iso(ts: float | None) -> str:
+    return "" if ts is None else datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+def _ad_rows(s: Screening) -> Iterator[list[object]]:
+    phones: dict[int, list[str]] = {}
+    hidden: set[int] = set()
+    for row, e164, obf in s.phones:
+        phones.setdefault(row, []).append(e164)
+        if obf:
+            hidden.add(row)
+    hidden.update(row for row, _e, obf in s.emails if obf)
+    ads = s.ads
+    for r in range(len(ads)):
+        price = s.price_eur[r]
+        yield [ads.id[r], s.template[r], s.network[r], s.risk[r], s.reasons(r), ads.site[r],
+               ads.url[r], _iso(ads.posted_at[r]), ads.city[r], ads.country[r] or "",
+               "" if price is None else price, ";".join(phones.get(r, [])), r in hidden]
+
+
+def _network_rows(s: Screening) -> list[dict[str, object]]:
+    rows = []
+    for net in sorted(s.networks.values(), key=lambda n: (-n.risk, n.label)):
+        f = net.features
+        rows.append({
+            "network": net.label, "risk": net.risk, "n_ads": f.n_ads, "n_phones": f.n_phones,
+            "n_cities": f.n_cities, "n_countries": f.n_countries, "n_templates": f.n_templates,
+            "max_names_per_phone": f.max_names_per_phone, "ads_per_day": f.ads_per_day,
+            "price_vs_city_median": f.price_vs_city_median,
+            "foreign_phone_share": f.foreign_phone_share, "obscured_share": f.obscured_share,
+            "first_posted": _iso(f.first_posted), "last_posted": _iso(f.last_posted),
+            "reasons": "; ".join(sig.reason() for sig in net.signals),
+            "ads": ";".join(s.ads.id[r] for r in net.rows),
+        })
+    return rows
+
+
+def _write_csv(
+    path: Path, header: list[str], rows: Iterator[list[object]] | list[list[object]]
+) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _graphml(s: Screening, path: Path) -> None:
+    """Stream GraphML by hand: networkx would hold a million-node graph in memory twice."""
+    keys = (("kind", "node", "string"), ("network", "node", "string"),
+            ("template", "node", "string"), ("risk", "node", "double"),
+            ("city", "node", "string"), ("via", "edge", "string"))
+    in_net = {r for n in s.networks.values() for r in n.rows}
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                  '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
+        for name, target, kind in keys:
+            out.write(f'  <key id="{name}" for="{target}" attr.name="{name}" '
+                      f'attr.type="{kind}"/>\n')
+        out.write('  <graph id="networks" edgedefault="undirected">\n')
+        for r in sorted(in_net):
+            out.write(
+                f"    <node id={quoteattr('ad:' + s.ads.id[r])}><data key=\"kind\">ad</data>"
+                f"<data key=\"network\">{s.network[r]}</data>"
+                f"<data key=\"template\">{s.template[r]}</data>"
+                f"<data key=\"risk\">{s.risk[r]}</data>"
+                f"<data key=\"city\">{escape(s.ads.city[r])}</data></node>\n"
+            )
+        contacts = ([(r, "phone", p) for r, p, _ in s.phones]
+                    + [(r, "email", e) for r, e, _ in s.emails]
+                    + [(r, "handle", h) for r, h in s.handles])
+        written: set[str] = set()
+        edges: list[tuple[str, str, str]] = []
+        for r, kind, value in contacts:
+            if r not in in_net:
+                continue
+            node = f"{kind}:{value}"
+            if node not in written:
+                written.add(node)
+                out.write(f"    <node id={quoteattr(node)}><data key=\"kind\">{kind}</data>"
+                          f"<data key=\"network\">{s.network[r]}</data></node>\n")
+            edges.append(("ad:" + s.ads.id[r], node, kind))
+        for k, (a, b, via) in enumerate(edges):
+            out.write(f"    <edge id=\"e{k}\" source={quoteattr(a)} target={quoteattr(b)}>"
+                      f"<data key=\"via\">{via}</data></edge>\n")
+        out.write("  </graph>\n</graphml>\n")
+
+
+def write_outputs(s: Screening, out_dir: Path) -> dict[str, Path]:
+    """Write every output file of a screening into `out_dir`; returns them by name."""
+    from haven.screening._report import write_report
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {name: out_dir / name for name in (
+        "ads.csv", "ads.parquet", "phones.csv", "contacts.csv", "networks.csv", "templates.csv",
+        "triage.parquet", "triage.json", "networks.graphml", "report.html")}
+    ad_rows = list(_ad_rows(s))
+    _write_csv(paths["ads.csv"], AD_COLUMNS, ad_rows)
+    cols: dict[str, list[object]] = (
+        {c: list(v) for c, v in zip(AD_COLUMNS, zip(*ad_rows, strict=True), strict=True)}
+        if ad_rows else {c: [] for c in AD_COLUMNS}
+    )
+    cols["price_eur"] = [None if x == "" else x for x in cols["price_eur"]]
+    types = {"risk": pa.float64(), "price_eur": pa.float64(), "obfuscated_contact": pa.bool_()}
+    table = pa.table({c: pa.array(v, type=types.get(c, pa.string())) for c, v in cols.items()})
+    pq.write_table(table, paths["ads.parquet"])
+    del ad_rows, cols, table
+    _write_csv(paths["phones.csv"], ["id", "phone", "obfuscated"],
+               [[s.ads.id[r], p, obf] for r, p, obf in s.phones])
+    _write_csv(paths["contacts.csv"], ["id", "kind", "value", "obfuscated"],
+               [[s.ads.id[r], "email", e, obf] for r, e, obf in s.emails]
+               + [[s.ads.id[r], h.split(":", 1)[0], h.split(":", 1)[1], False]
+                  for r, h in s.handles])
+    nets = _network_rows(s)
+    header = list(nets[0]) if nets else ["network", "risk", "reasons", "ads"]
+    _write_csv(paths["networks.csv"], header, [list(n.values()) for n in nets])
+    empty = pa.table({"network": pa.array([], pa.string())})
+    pq.write_table(pa.Table.from_pylist(nets) if nets else empty, paths["triage.parquet"])
+    top_ads = sorted(range(len(s.ads)), key=lambda r: (-s.risk[r], s.ads.id[r]))[:1000]
+    paths["triage.json"].write_text(json.dumps({
+        "note": "A triage list for analysts, never a verdict.",
+        "counts": s.counts,
+        "networks": nets,
+        "ads": [{"id": s.ads.id[r], "risk": s.risk[r], "network": s.network[r],
+                 "template": s.template[r], "reasons": s.reasons(r)} for r in top_ads],
+    }, ensure_ascii=False, indent=1), encoding="utf-8")
+    _write_csv(paths["templates.csv"], ["template", "n_ads", "slots", "bits_saved", "text"],
+               [[t.label, len(t.rows), ";".join(t.slots), t.bits_saved, t.text]
+                for t in s.templates.values()])
+    _graphml(s, paths["networks.graphml"])
+    write_report(s, paths["report.html"])
+    return paths
