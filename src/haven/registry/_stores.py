@@ -12,7 +12,7 @@ import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -230,6 +230,8 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
             return []
         for name, value in self._values(record).items():
             setattr(row, name, value)
+        # Touching the row makes every change, identifying data included, bump the version.
+        row.updated_at = datetime.now(UTC)
         if "identifying" in changed:
             self._write_identity(row.id, record.identifying)
         try:
@@ -373,6 +375,8 @@ class CaseStore(_Audited):
         row.references = [r.model_dump(mode="json") for r in record.references]
         row.victims = self._members(VictimRow, "victims", record.victims)
         row.suspects = self._members(SuspectRow, "suspects", record.suspects)
+        # Membership lives in association tables; touching the row bumps the case's version.
+        row.updated_at = datetime.now(UTC)
 
     def create(self, record: CaseCreate) -> CasePublic:
         if self._by_external_id(record.external_id) is not None:

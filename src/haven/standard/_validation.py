@@ -82,8 +82,22 @@ def problems_from(error: ValidationError, row: int | None = None) -> list[FieldP
 def validate_record(
     schema: type[M], data: Mapping[str, Any], *, row: int | None = None, today: date | None = None
 ) -> M:
-    """Validate one record, raising `ValidationFailed` with every problem it has."""
+    """Validate one record, raising `ValidationFailed` with every problem it has.
+
+    Pydantic runs a record's cross-field checks (age against date of birth, ...) only once its
+    fields are valid. So that a row's problems are all reported at once, the record is checked
+    a second time without its invalid fields, and the cross-field problems found then are added.
+    """
+    context = {"today": today or date.today()}
     try:
-        return schema.model_validate(data, context={"today": today or date.today()})
+        return schema.model_validate(data, context=context)
     except ValidationError as error:
-        raise ValidationFailed(problems_from(error, row)) from None
+        problems = problems_from(error, row)
+        bad_fields = {item["loc"][0] for item in error.errors() if item["loc"]}
+        remaining = {k: v for k, v in data.items() if k not in bad_fields}
+        if bad_fields and remaining != data:
+            try:
+                schema.model_validate(remaining, context=context)
+            except ValidationError as second:
+                problems += [p for p in problems_from(second, row) if p.field == "record"]
+        raise ValidationFailed(problems) from None
