@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
 import pytest
 from sqlalchemy import create_engine, text
 
