@@ -1,0 +1,189 @@
+"""The Splink model for victim records: comparisons, blocking rules, training plan.
+
+Pure: this module builds settings dictionaries and SQL strings and never touches a database,
+so that the SQL for each engine is unit-testable (see tests/linkage/test_splink_settings.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["Dialect", "ModelConfig", "blocking_rules", "comparisons", "level_labels", "settings"]
+
+Dialect = Literal["duckdb", "spark"]
+
+_SQL: dict[Dialect, dict[str, str]] = {
+    "duckdb": {"jw": "jaro_winkler_similarity({a}, {b})", "dl": "damerau_levenshtein({a}, {b})",
+               "overlap": "list_has_any({a}, {b})", "size": "len({a})"},
+    "spark": {"jw": "jaro_winkler({a}, {b})", "dl": "levenshtein({a}, {b})",
+              "overlap": "arrays_overlap({a}, {b})", "size": "size({a})"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ModelConfig:
+    """What the model compares and how hard it blocks.
+
+    Attributes:
+        extra_columns: further columns of the input (an address) compared as cleaned strings.
+        extra_blocking: blocking keys over extra columns, each a tuple of column names.
+        prior_recall: assumed recall of the deterministic rules that set the prior.
+        max_u_pairs: random pairs drawn to estimate u probabilities.
+        seed: seed of the random sampling, so that a run can be repeated.
+        min_probability: pairs scored below this are dropped before clustering.
+        term_frequencies: weigh name agreement by how common the name is (namesakes).
+        omit: comparisons left out (fields the data never fills), by output column name.
+    """
+
+    extra_columns: tuple[str, ...] = ()
+    extra_blocking: tuple[tuple[str, ...], ...] = ()
+    prior_recall: float = 0.8
+    max_u_pairs: float = 2e6
+    seed: int = 42
+    min_probability: float = 0.01
+    term_frequencies: bool = True
+    omit: tuple[str, ...] = ()
+
+
+def _fn(dialect: Dialect, name: str, a: str, b: str = "") -> str:
+    return _SQL[dialect][name].format(a=a, b=b)
+
+
+def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None
+           ) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+    if tf is not None:
+        level["tf_adjustment_column"] = tf
+        level["tf_adjustment_weight"] = 1.0
+    return level
+
+
+_SWAPPED = '"given_sk_l" = "family_sk_r" AND "family_sk_l" = "given_sk_r"'
+
+
+def _name(col: str, first: str | None, dialect: Dialect, tf: bool) -> dict[str, Any]:
+    jw = _fn(dialect, "jw", f'"{col}_l"', f'"{col}_r"')
+    levels = [
+        _level(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', "missing", null=True),
+        _level(f'"{col}_l" = "{col}_r"', "same spelling or transliteration",
+               tf=col if tf else None),
+        _level(_SWAPPED, "given and family name swapped"),
+    ]
+    if first is not None:
+        levels.append(_level(f'"{first}_l" = "{first}_r"', "same first given name"))
+    levels += [
+        _level(f"{jw} >= 0.92", "near spelling (Jaro-Winkler >= 0.92)"),
+        _level(f"{jw} >= 0.80", "similar spelling (Jaro-Winkler >= 0.80)"),
+        _level("ELSE", "different"),
+    ]
+    return {"output_column_name": col, "comparison_levels": levels}
+
+
+def _alias(dialect: Dialect) -> dict[str, Any]:
+    size_l = _fn(dialect, "size", '"alias_keys_l"')
+    size_r = _fn(dialect, "size", '"alias_keys_r"')
+    hit = (_fn(dialect, "overlap", '"alias_keys_l"', '"all_keys_r"') + " OR "
+           + _fn(dialect, "overlap", '"all_keys_l"', '"alias_keys_r"'))
+    return {"output_column_name": "alias", "comparison_levels": [
+        _level(f"{size_l} = 0 AND {size_r} = 0", "no aliases", null=True),
+        _level(hit, "an alias matches a name or alias"),
+        _level("ELSE", "aliases do not match"),
+    ]}
+
+
+def _dob(dialect: Dialect) -> dict[str, Any]:
+    same = '"dob_year_l" = "dob_year_r"'
+    partial = (f'{same} AND ("dob_month_l" IS NULL OR "dob_month_r" IS NULL OR '
+               '("dob_month_l" = "dob_month_r" AND ("dob_day_l" IS NULL OR "dob_day_r" IS NULL)))')
+    typo = (f'({same} AND "dob_month_l" = "dob_day_r" AND "dob_day_l" = "dob_month_r") OR '
+            + _fn(dialect, "dl", '"dob_l"', '"dob_r"') + " <= 1")
+    return {"output_column_name": "date_of_birth", "comparison_levels": [
+        _level('"dob_year_l" IS NULL OR "dob_year_r" IS NULL', "missing", null=True),
+        _level('"dob_l" = "dob_r"', "same date"),
+        _level(partial, "partial dates agree"),
+        _level(typo, "one digit or day/month swapped"),
+        _level(same, "same year"),
+        _level('abs("dob_year_l" - "dob_year_r") <= 2', "within two years"),
+        _level("ELSE", "different"),
+    ]}
+
+
+def _exact(col: str, name: str) -> dict[str, Any]:
+    return {"output_column_name": name, "comparison_levels": [
+        _level(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', "missing", null=True),
+        _level(f'"{col}_l" = "{col}_r"', "same"),
+        _level("ELSE", "different"),
+    ]}
+
+
+def _extra(col: str, dialect: Dialect) -> dict[str, Any]:
+    a, b = f'"{col}_l"', f'"{col}_r"'
+    return {"output_column_name": col, "comparison_levels": [
+        _level(f"{a} IS NULL OR {b} IS NULL", "missing", null=True),
+        _level(f"{a} = {b}", "same"),
+        _level(_fn(dialect, "dl", a, b) + " <= 1", "one edit apart"),
+        _level(_fn(dialect, "jw", a, b) + " >= 0.88", "similar"),
+        _level("ELSE", "different"),
+    ]}
+
+
+def comparisons(config: ModelConfig, dialect: Dialect) -> list[dict[str, Any]]:
+    """The comparisons, in the order their evidence is shown to a case worker."""
+    tf = config.term_frequencies
+    out = [_name("given_sk", "given_first", dialect, tf), _name("family_sk", None, dialect, tf),
+           _alias(dialect), _dob(dialect), _exact("sex", "sex"),
+           _exact("citizenship", "citizenship")]
+    out += [_extra(f"x_{c}", dialect) for c in config.extra_columns]
+    return [c for c in out if c["output_column_name"] not in config.omit]
+
+
+def blocking_rules(config: ModelConfig) -> list[str]:
+    """Candidate pairs: any rule that fires makes a pair. Swapped-order and alias rules come
+    in both directions because Splink keeps only pairs with the smaller id on the left."""
+    rules = [
+        'l."name_key" = r."name_key"',
+        'l."given_sk" = r."given_sk" AND l."dob_year" = r."dob_year"',
+        'l."family_sk" = r."family_sk" AND l."dob_year" = r."dob_year"',
+        'l."family_sk" = r."family_sk" AND substr(l."given_sk", 1, 2) = substr(r."given_sk", 1, 2)',
+        'l."dob" = r."dob"',
+        'l."given_sk" = r."family_sk"',
+        'l."family_sk" = r."given_sk"',
+        'l."alias_first" = r."name_key"',
+        'l."name_key" = r."alias_first"',
+    ]
+    for key in config.extra_blocking:
+        rules.append(" AND ".join(f'l."x_{c}" = r."x_{c}"' for c in key))
+    return rules
+
+
+def settings(config: ModelConfig, dialect: Dialect) -> dict[str, Any]:
+    """A complete Splink settings dictionary for deduplicating one prepared table."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "record_id",
+        "comparisons": comparisons(config, dialect),
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": r} for r in blocking_rules(config)],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "additional_columns_to_retain": ["source_org"],
+    }
+
+
+def level_labels(config: ModelConfig, dialect: Dialect) -> dict[str, dict[int, str]]:
+    """Map each comparison's gamma value to its label, for match evidence.
+
+    Splink numbers the null level -1 and the others from n-1 (first) down to 0 (ELSE).
+    """
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in comparisons(config, dialect):
+        levels = comparison["comparison_levels"]
+        rest = [lv for lv in levels if not lv.get("is_null_level")]
+        mapping = {-1: levels[0]["label_for_charts"]}
+        for index, level in enumerate(rest):
+            mapping[len(rest) - 1 - index] = level["label_for_charts"]
+        labels[comparison["output_column_name"]] = mapping
+    return labels
