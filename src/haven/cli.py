@@ -25,7 +25,7 @@ from haven.exceptions import HavenError, ValidationFailed
 
 __all__ = ["app", "main"]
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # no wrapping of messages
 
 app = typer.Typer(
     name="haven",

@@ -61,6 +61,7 @@ from haven.standard._validation import (
     IDENTIFYING_FIELDS,
     RecordKind,
     problems_from,
+    problems_from_errors,
     schema_for,
     validate_record,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "parse_code",
     "parse_country",
     "problems_from",
+    "problems_from_errors",
     "schema_for",
     "to_flat",
     "to_nested",

@@ -11,7 +11,14 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from haven.standard._types import Country, PartialDate, PersonName, code_parser
 
@@ -64,16 +71,13 @@ class IdentifyingData(BaseModel):
     date_of_birth: PartialDate | None = None
     place_of_birth: PersonName | None = None
     documents: list[DocumentNumber] = Field(default_factory=list, max_length=20)
-    phones: list[str] = Field(default_factory=list, max_length=20)
+    phones: list[Annotated[str, AfterValidator(_check_phone)]] = Field(
+        default_factory=list, max_length=20
+    )
     organisation_name: PersonName | None = None
     registration_number: Annotated[
         str | None, StringConstraints(strip_whitespace=True, max_length=64)
     ] = None
-
-    @field_validator("phones")
-    @classmethod
-    def _phones(cls, values: list[str]) -> list[str]:
-        return [_check_phone(v) for v in values]
 
     @field_validator("aliases")
     @classmethod

@@ -7,7 +7,7 @@ echoed (they may be a victim's name): only their length is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Literal, TypeVar
 
@@ -19,7 +19,14 @@ from haven.standard._identity import IdentifyingData
 from haven.standard._suspect import SuspectCreate
 from haven.standard._victim import VictimCreate
 
-__all__ = ["IDENTIFYING_FIELDS", "RecordKind", "problems_from", "schema_for", "validate_record"]
+__all__ = [
+    "IDENTIFYING_FIELDS",
+    "RecordKind",
+    "problems_from",
+    "problems_from_errors",
+    "schema_for",
+    "validate_record",
+]
 
 RecordKind = Literal["victim", "suspect", "case"]
 M = TypeVar("M", bound=BaseModel)
@@ -65,9 +72,15 @@ def _reason(error: Mapping[str, Any]) -> str:
 
 def problems_from(error: ValidationError, row: int | None = None) -> list[FieldProblem]:
     """Every problem in a Pydantic error as a `FieldProblem`, values truncated or withheld."""
+    return problems_from_errors(error.errors(include_url=False), row)
+
+
+def problems_from_errors(errors: Iterable[Mapping[str, Any]], row: int | None = None,
+                         *, skip_prefix: int = 0) -> list[FieldProblem]:
+    """Like `problems_from`, for error dicts (e.g. FastAPI's); `skip_prefix` drops loc parts."""
     problems = []
-    for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
+    for item in errors:
+        loc = tuple(item["loc"])[skip_prefix:]
         problems.append(
             FieldProblem(
                 row=row,

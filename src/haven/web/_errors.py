@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from haven.exceptions import HavenError, ValidationFailed
+from haven.standard import problems_from_errors
 
 __all__ = ["install_error_handlers"]
 
@@ -28,3 +30,9 @@ def install_error_handlers(app: FastAPI) -> None:
         body = _body(error) if status < 500 else {"error": "ServerError",
                                                    "detail": "internal error; see the server log"}
         return JSONResponse(body, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI's own 422 echoes every input value, names included; ours withholds them.
+        problems = problems_from_errors(error.errors(), skip_prefix=1)
+        return JSONResponse(_body(ValidationFailed(problems)), status_code=422)
