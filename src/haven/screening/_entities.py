@@ -14,13 +14,13 @@ from haven.screening._normalise import fold_aligned
 
 __all__ = ["AdEntities", "extract_entities"]
 
-_AT = re.compile(
-    r"\s*[\(\[\{<]\s*(?:at|@|ат)\s*[\)\]\}>]\s*"
-    r"|\s+(?:at|@)\s+(?=\w+\s*(?:[\(\[\{<]?\s*(?:dot|punt|punkt|point)))",
-    re.IGNORECASE,
-)
-_DOT = re.compile(
-    r"\s*[\(\[\{<]\s*(?:dot|punt|punkt|point|точка)\s*[\)\]\}>]\s*|\s+(?:dot|punt|punkt)\s+",
+_AT = re.compile(r"\s*[\(\[\{<]\s*(?:at|@|ат)\s*[\)\]\}>]\s*", re.IGNORECASE)
+_DOT = re.compile(r"\s*[\(\[\{<]\s*(?:dot|punt|punkt|point|точка)\s*[\)\]\}>]\s*", re.IGNORECASE)
+# the bare "anna at mail dot com" only before a known top-level domain: "look at the dot on"
+# in prose is no address
+_BARE = re.compile(
+    r"([\w.+-]+)\s+at\s+([\w-]+)\s+dot\s+(com|net|org|info|eu|nl|be|de|fr|ro|bg|ua|ru|uk|"
+    r"pl|it|es|me|example)\b",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -126,7 +126,7 @@ class AdEntities:
 
 def _emails(text: str) -> list[tuple[str, bool]]:
     plain = {m.group().lower().rstrip(".") for m in _EMAIL.finditer(text)}
-    untricked = _DOT.sub(".", _AT.sub("@", text))
+    untricked = _DOT.sub(".", _AT.sub("@", _BARE.sub(r"\1@\2.\3", text)))
     found = {m.group().lower().rstrip(".") for m in _EMAIL.finditer(untricked)}
     return sorted((e, e not in plain) for e in found)
 

@@ -1,0 +1,43 @@
+"""The synthetic ad corpus: reproducible, varied, and with consistent ground truth."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import phonenumbers
+
+from haven.synth.ads import AdCorpus, generate_ads
+
+
+def test_same_seed_same_corpus() -> None:
+    assert generate_ads(300, seed=3).ads == generate_ads(300, seed=3).ads
+    assert generate_ads(300, seed=3).ads != generate_ads(300, seed=4).ads
+
+
+def test_ground_truth_is_consistent(corpus: AdCorpus) -> None:
+    assert len(corpus.ads) == len(corpus.truth) == 3000
+    kinds = Counter(t.kind for t in corpus.truth.values())
+    assert set(kinds) == {"organised", "independent", "background"}
+    for ad in corpus.ads:
+        truth = corpus.truth[str(ad["id"])]
+        assert (truth.network is None) == (truth.kind == "background")
+        for e164, _ in truth.phones:
+            assert phonenumbers.is_valid_number(phonenumbers.parse(e164))
+    # a template belongs to exactly one network
+    owners: dict[int, set[int | None]] = {}
+    for t in corpus.truth.values():
+        if t.template is not None:
+            owners.setdefault(t.template, set()).add(t.network)
+    assert all(len(v) == 1 for v in owners.values())
+
+
+def test_corpus_has_the_shapes_of_real_ads(corpus: AdCorpus) -> None:
+    text = " ".join(str(a["text"]) for a in corpus.ads)
+    assert re.search(r"[а-яА-Я]", text) and re.search(r"[ăâîșț]", text)
+    assert "\u20e3" in text and "\U0001f51f" in text and "💋" in text
+    assert "24/7" in text and "wa.me/" in text
+    hidden = sum(1 for t in corpus.truth.values() for _, o in t.phones if o)
+    assert hidden > 300
+    countries = Counter(str(a["country"]) for a in corpus.ads)
+    assert len(countries) == 8
