@@ -55,7 +55,8 @@ def test_lowest_price_in_euro(text: str, price: float | None) -> None:
 
 
 def test_ages_names_and_cues_in_several_languages() -> None:
-    e = extract_entities("Ich bin Lena, 19 Jahre alt, neu in der Stadt, 100% echte Fotos. Küsschen, Lena")
+    e = extract_entities(
+        "Ich bin Lena, 19 Jahre alt, neu in der Stadt, 100% echte Fotos. Küsschen, Lena")
     assert e.ages == [19]
     assert e.names == ["Lena"]
     assert e.cues == {"movement": ["neu in der Stadt"], "trust": ["echte Fotos"]}

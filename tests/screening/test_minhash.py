@@ -19,7 +19,7 @@ from haven.screening._templates import components
 
 
 def test_signatures_are_deterministic_and_fixed_size() -> None:
-    a = shingle_hashes("hi i am anna and i am new in town".split())
+    a = shingle_hashes(["hi", "i", "am", "anna", "and", "i", "am", "new", "in", "town"])
     sig1, sig2 = signatures([a]), signatures([a.copy()])
     assert sig1.shape == (1, NUM_PERM)
     assert np.array_equal(sig1, sig2)
@@ -44,9 +44,11 @@ def test_estimate_is_close_to_true_jaccard(overlap: int, only_a: int, only_b: in
 
 
 def test_candidates_link_near_duplicates_and_not_strangers() -> None:
-    base = "hello gentlemen i am a sweet girl new in town call me now kisses".split()
-    near = base[:-1] + ["xoxo"]
-    other = "selling a red bicycle in good condition with two new tyres cheap".split()
+    base = ["hello", "gentlemen", "i", "am", "a", "sweet", "girl", "new", "in", "town", "call",
+            "me", "now", "kisses"]
+    near = [*base[:-1], "xoxo"]
+    other = ["selling", "a", "red", "bicycle", "in", "good", "condition", "with", "two", "new",
+             "tyres", "cheap"]
     sig = signatures([shingle_hashes(t) for t in (base, near, other, base)])
     pairs = candidate_pairs(band_keys(sig), np.ones(4, dtype=bool))
     found = {tuple(p) for p in pairs.tolist()}
@@ -56,7 +58,7 @@ def test_candidates_link_near_duplicates_and_not_strangers() -> None:
 
 
 def test_ineligible_ads_are_never_candidates() -> None:
-    t = "one two three four five six".split()
+    t = ["one", "two", "three", "four", "five", "six"]
     sig = signatures([shingle_hashes(t)] * 3)
     pairs = candidate_pairs(band_keys(sig), np.array([True, False, True]))
     assert pairs.tolist() == [[0, 2]]

@@ -38,7 +38,7 @@ def test_a_chained_cluster_splits_into_its_templates() -> None:
 def test_an_unrelated_ad_is_left_out() -> None:
     texts = [A.format(name=n, city=c) for n, c in zip(NAMES, CITIES, strict=True)]
     texts.append("the weather in lyon is sunny today and tomorrow rain is expected again")
-    (t,) = refine_cluster(job(texts, NAMES + ["x"], CITIES + ["lyon"]))
+    (t,) = refine_cluster(job(texts, [*NAMES, "x"], [*CITIES, "lyon"]))
     assert 6 not in t.rows
 
 
