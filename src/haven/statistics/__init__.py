@@ -1,0 +1,1 @@
+"""Eurostat-, UNODC- and SDG-comparable statistics with disclosure control."""

@@ -1,0 +1,146 @@
+"""Engines that run a table definition: DuckDB in-process by default, Spark when outgrown.
+
+Both run the SQL of `_sql.table_sql` over the registry's Arrow table and return the same
+`CountTable`; the tests run every definition on both and compare. A `CountTable` holds exact
+counts and never leaves Haven: only `_release` turns it into something publishable.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import duckdb
+import pyarrow as pa
+
+from haven.exceptions import ConfigurationError
+from haven.statistics._definitions import TOTAL, Dimension, TableSpec
+from haven.statistics._sql import DUCKDB, SPARK, table_sql
+
+__all__ = ["CountTable", "DuckDBEngine", "Engine", "SparkEngine", "cell_keys"]
+
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """Exact counts of one table, every margin included (`_T` marks a total).
+
+    Attributes:
+        spec: the definition counted.
+        keys: per dimension, the category keys shown (without the total).
+        cells: count per cell key; every combination of keys and totals is present.
+        multi: per dimension, whether one unit can fall into several categories.
+    """
+
+    spec: TableSpec
+    keys: tuple[tuple[str, ...], ...]
+    cells: Mapping[Key, int]
+    multi: tuple[bool, ...]
+
+    @property
+    def total(self) -> int:
+        return self.cells[tuple(TOTAL for _ in self.keys)]
+
+    @property
+    def dimensions(self) -> tuple[Dimension, ...]:
+        return self.spec.dimensions
+
+
+def cell_keys(keys: Sequence[Sequence[str]]) -> Iterator[Key]:
+    """Every cell of a table with these category keys, totals included, in display order."""
+    yield from itertools.product(*[(*k, TOTAL) for k in keys])
+
+
+def build_table(spec: TableSpec, rows: Iterable[Sequence[Any]], *,
+                keys: Sequence[tuple[str, ...]] | None = None) -> CountTable:
+    """A `CountTable` from result rows (dims..., grouping flags..., n), zeros filled in."""
+    n_dims = len(spec.by)
+    found: dict[Key, int] = {}
+    for row in rows:
+        key = tuple(TOTAL if row[n_dims + i] else str(row[i]) for i in range(n_dims))
+        found[key] = int(row[-1])
+    table_keys = tuple(keys) if keys is not None else tuple(spec.keys(d) for d in spec.dimensions)
+    extra = [sorted({k[i] for k in found if k[i] != TOTAL} - set(table_keys[i]))
+             for i in range(n_dims)]
+    if any(extra):
+        # A code outside the public list would be silently dropped: refuse instead.
+        raise ConfigurationError(f"codes outside the public code lists: {extra}")
+    cells = {key: found.get(key, 0) for key in cell_keys(table_keys)}
+    multi = tuple(spec.is_multi(d) for d in spec.dimensions)
+    return CountTable(spec, table_keys, cells, multi)
+
+
+class Engine(Protocol):
+    """Runs a table definition over the registry's victim or suspect Arrow table."""
+
+    name: str
+
+    def count(self, spec: TableSpec, data: pa.Table, *, bounds: Mapping[str, int] | None = None,
+              max_records: int | None = None) -> CountTable: ...
+
+
+class DuckDBEngine:
+    """DuckDB in-process, reading the Arrow table without copying it."""
+
+    name = "duckdb"
+
+    def __init__(self, threads: int | None = None) -> None:
+        self._threads = threads
+
+    def count(self, spec: TableSpec, data: pa.Table, *, bounds: Mapping[str, int] | None = None,
+              max_records: int | None = None) -> CountTable:
+        sql = table_sql(spec, DUCKDB, "src", bounds=bounds, max_records=max_records)
+        with duckdb.connect() as connection:
+            if self._threads:
+                connection.execute(f"SET threads = {int(self._threads)}")
+            connection.register("src", data)
+            rows = connection.execute(sql).fetchall()
+        return _with_total(spec, rows)
+
+
+class SparkEngine:
+    """Spark SQL over a DataFrame made from the Arrow table (the `haven[spark]` extra).
+
+    Args:
+        session: a SparkSession; the caller owns (and stops) it.
+    """
+
+    name = "spark"
+
+    def __init__(self, session: Any) -> None:
+        self._spark = session
+
+    @classmethod
+    def local(cls, cores: int = 2) -> SparkEngine:
+        """A local Spark session, for tests and single machines."""
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:  # pragma: no cover - depends on the installation
+            raise ConfigurationError(
+                "Spark needs the spark extra: pip install 'haven[spark]'") from None
+        session = (SparkSession.builder.master(f"local[{cores}]").appName("haven-statistics")
+                   .config("spark.sql.shuffle.partitions", str(cores))
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+        return cls(session)
+
+    def count(self, spec: TableSpec, data: pa.Table, *, bounds: Mapping[str, int] | None = None,
+              max_records: int | None = None) -> CountTable:
+        frame = self._spark.createDataFrame(data)
+        view = "haven_src"
+        frame.createOrReplaceTempView(view)
+        sql = table_sql(spec, SPARK, view, bounds=bounds, max_records=max_records)
+        rows = [tuple(r) for r in self._spark.sql(sql).collect()]
+        return _with_total(spec, rows)
+
+    def stop(self) -> None:
+        self._spark.stop()
+
+
+def _with_total(spec: TableSpec, rows: list[Any]) -> CountTable:
+    if not spec.by:
+        return build_table(spec, [(rows[0][0] if rows else 0,)])
+    return build_table(spec, rows)
