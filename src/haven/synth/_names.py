@@ -206,7 +206,7 @@ _HU = Origin(
              "Tamás", "Zsolt", "Gyula", "Béla", "Ödön"),
     family=("Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Varga", "Kiss", "Molnár",
             "Németh", "Farkas", "Balogh", "Papp", "Lakatos", "Oláh", "Szűcs", "Rácz",
-            "Fekete", "Sárközi", "Kolompár"),
+            "Fekete", "Sárközi", "Kolompár", "Szőke", "Erdős", "Kőműves"),
     family_first=True,
     nicknames={"Erzsébet": ("Erzsi", "Böske"), "Katalin": ("Kati",), "István": ("Pista",),
                "József": ("Jóska",), "Krisztina": ("Kriszti",), "Viktória": ("Viki",)},
@@ -416,7 +416,7 @@ WORKING_NAMES: tuple[str, ...] = (
 # Mobile plans of countries of exploitation without a name list: victims often carry a
 # local SIM card of the country where they are exploited.
 LOCAL_PHONES: dict[str, tuple[tuple[str, ...], int]] = {
-    "FR": (("6", "75", "76", "77", "78"), 9),
+    "FR": (("60", "61", "62", "64", "65", "66", "67", "68", "75", "76", "77", "78"), 9),
     "AT": (("650", "660", "664", "676", "680", "699"), 10),
 }
 
