@@ -28,16 +28,19 @@ from haven.synth._registry import (
     generate_registry,
 )
 from haven.synth._render import NOISE_TYPES
+from haven.synth._table import TABLE_COLUMNS, generate_victim_table
 
 __all__ = [
     "LINKAGE_COLUMNS",
     "NOISE_TYPES",
+    "TABLE_COLUMNS",
     "HardNegative",
     "SyntheticCase",
     "SyntheticRegistry",
     "SyntheticSuspect",
     "SyntheticVictim",
     "generate_registry",
+    "generate_victim_table",
     "linkage_rows",
     "write_linkage_csv",
     "write_registry_files",

@@ -24,12 +24,12 @@ from haven.standard import RecruiterRelation as R
 from haven.standard import RecruitmentMethod as RM
 from haven.standard import Vulnerability as V
 
-__all__ = ["Profile", "draw_profile"]
+__all__ = ["SECTOR_SHARES", "Profile", "draw_profile"]
 
 K = TypeVar("K")
 
-_SECTORS = {S.A: 0.25, S.F: 0.18, S.C: 0.14, S.I: 0.14, S.S: 0.08, S.N: 0.08, S.T: 0.06,
-            S.H: 0.04, S.G: 0.03}
+SECTOR_SHARES = {S.A: 0.25, S.F: 0.18, S.C: 0.14, S.I: 0.14, S.S: 0.08, S.N: 0.08, S.T: 0.06,
+                 S.H: 0.04, S.G: 0.03}
 _SECOND_FORM = {F.SEXUAL: F.FORCED_CRIMINALITY, F.LABOUR: F.DOMESTIC_SERVITUDE,
                 F.FORCED_BEGGING: F.FORCED_CRIMINALITY, F.FORCED_MARRIAGE: F.SEXUAL,
                 F.DOMESTIC_SERVITUDE: F.SEXUAL}
@@ -95,7 +95,7 @@ def _pick(rng: np.random.Generator, weights: Mapping[K, float]) -> K:
 def _exploitation(rng: np.random.Generator, form: F) -> tuple[Exploitation, ...]:
     sector = None
     if form is F.LABOUR:
-        sector = _pick(rng, _SECTORS)
+        sector = _pick(rng, SECTOR_SHARES)
     elif form is F.DOMESTIC_SERVITUDE and rng.random() < 0.8:
         sector = S.T
     first = Exploitation(form=form, sector=sector)

@@ -162,7 +162,7 @@ def _record(
 
 def _suspect_count(rng: np.random.Generator, org_type: str) -> int:
     if org_type in ("police", "labour_inspectorate"):
-        return int(rng.choice((1, 2, 3, 4, 5), p=(0.45, 0.30, 0.15, 0.06, 0.04)))
+        return int(rng.choice((1, 2, 3, 4, 5), p=(0.55, 0.28, 0.10, 0.04, 0.03)))
     return int(rng.random() < 0.4)
 
 
