@@ -36,6 +36,7 @@ class Engine(Protocol):
     """The two hooks a screening needs from an engine."""
 
     name: str
+    parallelism: int  # how many tasks run at once; the job cuts its work into a few per slot
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         """Apply `fn` to every item, in parallel, yielding results in input order."""
@@ -58,6 +59,7 @@ class LocalEngine:
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or min(2, os.cpu_count() or 1))
+        self.parallelism = self.workers
         self._pool: ProcessPoolExecutor | None = None
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
@@ -104,6 +106,7 @@ class SparkEngine:
             .config("spark.ui.enabled", "false").getOrCreate()
         )
         self.partitions = partitions
+        self.parallelism = int(self.spark.sparkContext.defaultParallelism)
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         """Run `fn` on Spark, one item per partition, and collect in order."""

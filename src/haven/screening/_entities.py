@@ -38,6 +38,9 @@ _HANDLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("wechat", r"(?:wechat|weixin)\s*[:\-]\s*@?([a-z][\w\-]{4,31})"),
     )
 )
+_HANDLE_HINTS = ("t.me/", "telegram", "signal", "snap", "insta", "onlyfans", "kik", "wechat",
+                 "weixin")
+_SHORT_HANDLE = re.compile(r"(?<!\w)(?:tg|sc|ig|of)\s*[:\-]", re.IGNORECASE)
 _RATES = {"eur": 1.0, "gbp": 1.17, "ron": 0.2, "bgn": 0.51, "uah": 0.023, "rub": 0.011,
           "usd": 0.92, "pln": 0.23, "chf": 1.05}
 _CURRENCY = (
@@ -47,30 +50,72 @@ _CURRENCY = (
 )
 _CUR_ALT = "|".join(f"(?P<{k}>{p})" for k, p in _CURRENCY)
 _PRICE_AFTER = re.compile(
-    rf"(?<![\d.,])(?P<amt>\d{{2,5}})(?:[.,]\d{{1,2}})?\s?(?:{_CUR_ALT})", re.IGNORECASE
+    rf"(?=\d)(?<![\d.,])(?P<amt>\d{{2,5}})(?:[.,]\d{{1,2}})?\s?(?:{_CUR_ALT})", re.IGNORECASE
 )
-_PRICE_BEFORE = re.compile(rf"(?:{_CUR_ALT})\s?(?P<amt>\d{{2,5}})(?![\d])", re.IGNORECASE)
-_AGE = re.compile(
-    r"(?<!\d)(\d{2})\s?(?:y\.?\s?o\b|years?\s+old|years?\b|jaar\b|jarige|jahre?\b|jährige|ans\b|"
-    r"ani\b|години|лет\b|год\b|года\b|років|роки|рік)"
-    r"|(?:age|leeftijd|alter|âge|varsta|vârsta|возраст|вік)\s*[:\-]?\s*(\d{2})(?!\d)"
-    r"|(?:i am|i'm|ik ben|ich bin|j'ai|am|мне|мені|на)\s+(\d{2})(?!\d)",
+_PRICE_BEFORE = re.compile(rf"(?=[€£$₴₽])(?:{_CUR_ALT})\s?(?P<amt>\d{{2,5}})(?![\d])",
+                           re.IGNORECASE)
+# ages and names: find the cheap anchor first (a two-digit number, a capitalised word),
+# then look only at the few characters around it
+_TWO_DIGITS = re.compile(r"(?<![\d.,])\d{2}(?!\d|[.,:/]\d)")
+_AGE_AFTER = re.compile(
+    r"\s?(?:y\.?\s?o\b|years?\s+old|years?\b|jaar\b|jarige|jahre?\b|jährige|ans\b|ani\b|"
+    r"години|лет\b|год\b|года\b|років|роки|рік)",
     re.IGNORECASE,
 )
-_NAME = re.compile(
-    r"(?<!\w)(?i:i am|i'm|my name is|ik ben|ich bin|je suis|je m'appelle|sunt|ma numesc|"
-    r"аз съм|казвам се|меня зовут|я|мене звати)\s+([A-ZÀ-ÝА-ЯЁЄІЇ][a-zà-ÿа-яёєіїʼ]{2,15})\b"
-    r"|(?<!\w)(?i:kisses|kusjes|küsschen|bisous|pupici|целувки|целую|цілую|xoxo|love),?\s+"
-    r"([A-ZÀ-ÝА-ЯЁЄІЇ][a-zà-ÿа-яёєіїʼ]{2,15})\b",
-)
+_AGE_INTROS = ("age", "leeftijd", "alter", "âge", "varsta", "vârsta", "возраст", "вік", "i am",
+               "i'm", "ik ben", "ich bin", "j'ai", "am", "мне", "мені", "на")
+_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÝА-ЯЁЄІЇ][a-zà-ÿа-яёєіїʼ]{2,15}\b")
+_NAME_INTROS = ("i am", "i'm", "my name is", "ik ben", "ich bin", "je suis", "je m'appelle",
+                "sunt", "ma numesc", "аз съм", "казвам се", "меня зовут", "я", "мене звати",
+                "kisses", "kusjes", "küsschen", "bisous", "pupici", "целувки", "целую", "цілую",
+                "xoxo", "love")
 
 
-def _lexicon(*terms: str) -> re.Pattern[str]:
-    alts = sorted({re.escape(fold_aligned(t)) for t in terms}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+def _follows(text: str, start: int, intros: tuple[str, ...], strip: str) -> bool:
+    """Whether `text[:start]` ends with one of `intros` as whole words (after `strip`)."""
+    before = text[max(0, start - 16):start].lower().rstrip().rstrip(strip).rstrip()
+    if not before.endswith(intros):  # one C call rules out almost every word
+        return False
+    for intro in intros:
+        if before.endswith(intro):
+            cut = len(before) - len(intro)
+            if cut == 0 and start > 16:
+                continue  # the window cut a longer word; ages and names never need that
+            if cut == 0 or not before[cut - 1].isalnum():
+                return True
+    return False
 
 
-CUES: dict[str, re.Pattern[str]] = {
+def _ages(text: str) -> list[int]:
+    out: list[int] = []
+    for m in _TWO_DIGITS.finditer(text):
+        if _AGE_AFTER.match(text, m.end()) or _follows(text, m.start(), _AGE_INTROS, ":-"):
+            age = int(m.group())
+            if 14 <= age <= 70 and age not in out:
+                out.append(age)
+    return out
+
+
+def _names(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _CAPITALISED.finditer(text):
+        if _follows(text, m.start(), _NAME_INTROS, ",") and m.group() not in out:
+            out.append(m.group())
+    return out
+
+
+_CUE_WORD = re.compile(r"[^\W_][\w%'’ʼ-]*")
+
+
+def _words(text: str) -> list[str]:
+    return [w.replace("’", "'").replace("ʼ", "'") for w in _CUE_WORD.findall(fold_aligned(text))]
+
+
+def _lexicon(*terms: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(_words(t)) for t in terms)
+
+
+CUES: dict[str, frozenset[tuple[str, ...]]] = {
     "youth": _lexicon(
         "young", "fresh", "teen", "barely legal", "schoolgirl", "student", "new girl",
         "just turned 18", "jong", "jonge", "frisse", "tiener", "studente", "jung", "frisch",
@@ -112,6 +157,30 @@ CUES: dict[str, re.Pattern[str]] = {
 }
 
 
+# first word -> (phrase, cue), longest phrases first: one pass over the words finds every cue
+_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _cue, _phrases in CUES.items():
+    for _phrase in _phrases:
+        _FIRST.setdefault(_phrase[0], []).append((_phrase, _cue))
+for _options in _FIRST.values():
+    _options.sort(key=lambda o: -len(o[0]))
+
+
+def _cues(text: str) -> dict[str, list[str]]:
+    folded = fold_aligned(text)
+    matches = list(_CUE_WORD.finditer(folded))
+    words = [m.group().replace("’", "'").replace("ʼ", "'") for m in matches]
+    found: dict[str, set[str]] = {}
+    for i, word in enumerate(words):
+        for phrase, cue in _FIRST.get(word, ()):
+            n = len(phrase)
+            if tuple(words[i:i + n]) == phrase:
+                # report the words as the ad wrote them: the aligned fold keeps the spans
+                found.setdefault(cue, set()).add(text[matches[i].start():matches[i + n - 1].end()])
+                break
+    return {cue: sorted(v) for cue, v in found.items()}
+
+
 @dataclass(slots=True)
 class AdEntities:
     """What one ad says besides its phones; e-mails and handles are lower-cased keys."""
@@ -124,7 +193,13 @@ class AdEntities:
     cues: dict[str, list[str]] = field(default_factory=dict)  # cue -> matched phrases
 
 
+_EMAIL_HINTS = ("@", "(at", "[at", "{at", "<at", "( at", "[ at", " at ", "(ат", "[ат")
+
+
 def _emails(text: str) -> list[tuple[str, bool]]:
+    low = text.lower()
+    if not any(h in low for h in _EMAIL_HINTS):  # most ads: skip the rewriting passes
+        return []
     plain = {m.group().lower().rstrip(".") for m in _EMAIL.finditer(text)}
     untricked = _DOT.sub(".", _AT.sub("@", _BARE.sub(r"\1@\2.\3", text)))
     found = {m.group().lower().rstrip(".") for m in _EMAIL.finditer(untricked)}
@@ -151,24 +226,15 @@ def extract_entities(text: str) -> AdEntities:
         ([('anna@mail.com', True)], [19], ['Anna'], 150.0, ['movement'])
     """
     out = AdEntities(emails=_emails(text))
-    for kind, pattern in _HANDLES:
-        for m in pattern.finditer(text):
-            handle = f"{kind}:{m.group(1).lower().rstrip('.')}"
-            if handle not in out.handles:
-                out.handles.append(handle)
+    low = text.lower()
+    if any(h in low for h in _HANDLE_HINTS) or _SHORT_HANDLE.search(text):
+        for kind, pattern in _HANDLES:
+            for m in pattern.finditer(text):
+                handle = f"{kind}:{m.group(1).lower().rstrip('.')}"
+                if handle not in out.handles:
+                    out.handles.append(handle)
     out.price_eur = _price(text)
-    for m in _AGE.finditer(text):
-        age = int(next(g for g in m.groups() if g))
-        if 14 <= age <= 70 and age not in out.ages:
-            out.ages.append(age)
-    for m in _NAME.finditer(text):
-        name = m.group(1) or m.group(2)
-        if name not in out.names:
-            out.names.append(name)
-    folded = fold_aligned(text)
-    for cue, pattern in CUES.items():
-        # report the words as the ad wrote them: the aligned fold keeps the spans
-        hits = sorted({text[m.start():m.end()] for m in pattern.finditer(folded)})
-        if hits:
-            out.cues[cue] = hits
+    out.ages = _ages(text)
+    out.names = _names(text)
+    out.cues = _cues(text)
     return out

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -28,6 +29,7 @@ from haven.screening._normalise import fold
 __all__ = ["PhoneHit", "extract_phones"]
 
 _WORDS: dict[str, str] = {}
+_SURFACE: set[str] = set()  # every spelling the token pattern must find
 for _digits in (
     "zero one two three four five six seven eight nine",
     "nul een twee drie vier vijf zes zeven acht negen",
@@ -40,11 +42,15 @@ for _digits in (
 ):
     for _value, _word in enumerate(_digits.split()):
         _WORDS[fold(_word)] = str(_value)
+        _SURFACE.add(_word)
 _WORDS.update({"oh": "0", "ein": "1", "eine": "1", "fuenf": "5", "una": "1",
                "нол": "0", "одна": "1", "одно": "1", "една": "1", "един": "1", "дві": "2",
                "пять": "5", "девять": "9", "пʼять": "5", "девʼять": "9"})
+_SURFACE.update(_WORDS, ("fünf", "zéro", "șase", "şase", "șapte", "şapte", "nouă", "één"))
 _WORDS = {fold(k).replace("'", "ʼ").replace("’", "ʼ"): v for k, v in _WORDS.items()}
 _PLUS_WORDS = frozenset({"plus", "плюс"})
+_SURFACE.update(_PLUS_WORDS)
+_SURFACE.update(w.replace("ʼ", q) for w in list(_SURFACE) for q in "'’")
 
 _CUR = r"(?:€|£|\$|₴|₽|eur(?:o|os)?\b|lei\b|ron\b|лв\.?|лева|грн|руб\w*|gbp\b|zł|pln\b|chf\b|usd\b)"
 _UNIT = (
@@ -53,9 +59,12 @@ _UNIT = (
     r"jaar|jarige|jahre?n?|jährige|ans|ani|години|лет|рок|роки|років|рік)(?!\w)"
 )
 _MASK = re.compile(
-    "|".join(
+    # every alternative starts with a digit or a currency sign; the lookahead lets the
+    # engine skip all other positions at once
+    r"(?=[\d€£$₴₽])(?:"
+    + "|".join(
         (
-            rf"{_CUR}\s?\d+(?:[.,]\d+)?",  # €150
+            r"[€£$₴₽]\s?\d+(?:[.,]\d+)?",  # €150
             rf"\d+(?:[.,]\d+)?\s?{_CUR}",  # 150 euro, 700 lei
             r"(?<![\d./-])\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}(?![./-]?\d)",  # dates
             r"(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)",  # ISO dates
@@ -65,7 +74,8 @@ _MASK = re.compile(
             rf"\d+\s?{_UNIT}",  # 168 cm, 55 kg, 30 min, 23 ani
             r"(?<![\d-])\d{2,3}-\d{2}-\d{2,3}(?![-\d])",  # 90-60-90
         )
-    ),
+    )
+    + ")",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(
@@ -73,8 +83,9 @@ _TOKEN = re.compile(
     r"|(?P<ten>\U0001f51f)"
     r"|(?P<plus>\+|➕)"
     r"|(?P<hyb>(?<![^\W\d_])[0-9OoIl|]*[0-9][0-9OoIl|]*(?![^\W\d_]))"
-    r"|(?P<word>[^\W\d_][^\W\d_ʼ'’]*(?:[ʼ'’][^\W\d_]+)?)"
 )
+_WORD = re.compile(r"[^\W\d_][^\W\d_ʼ'’]*(?:[ʼ'’][^\W\d_]+)?")
+_SURFACE_LOWER = frozenset(w.lower() for w in _SURFACE)
 _SEP = re.compile(r"[\s\-./()\[\]_~]{0,4}")
 _LOOKALIKE = str.maketrans("OoIl|", "00111")
 _WAME = re.compile(r"(?:wa\.me/|whatsapp\.com/send\?phone=|api\.whatsapp\.com/\S*?phone=)$",
@@ -110,15 +121,20 @@ def _tokens(text: str) -> list[_Tok]:
             toks.append(_Tok("10", m.start(), m.end(), True))
         elif kind == "plus":
             toks.append(_Tok("+", m.start(), m.end(), s != "+"))
-        elif kind == "hyb":
+        else:
             digits = s.translate(_LOOKALIKE)
             toks.append(_Tok(digits, m.start(), m.end(), digits != s))
-        else:
-            w = fold(s).replace("'", "ʼ").replace("’", "ʼ")
-            if w in _WORDS:
-                toks.append(_Tok(_WORDS[w], m.start(), m.end(), True))
-            elif w in _PLUS_WORDS:
-                toks.append(_Tok("+", m.start(), m.end(), True))
+    # words are read one by one only when the text has a number word at all: most ads
+    # have none, and a Python step per word is the costliest part of the scan
+    if _SURFACE_LOWER.isdisjoint(_WORD.findall(text.lower())):
+        return toks
+    for m in _WORD.finditer(text):
+        w = fold(m.group()).replace("'", "ʼ").replace("’", "ʼ")
+        if w in _WORDS:
+            toks.append(_Tok(_WORDS[w], m.start(), m.end(), True))
+        elif w in _PLUS_WORDS:
+            toks.append(_Tok("+", m.start(), m.end(), True))
+    toks.sort(key=lambda t: t.start)
     return toks
 
 
@@ -138,6 +154,7 @@ def _runs(text: str, toks: list[_Tok]) -> list[list[_Tok]]:
     return [r for r in runs if sum(len(t.digits) for t in r) >= 6]
 
 
+@lru_cache(maxsize=1 << 16)
 def _valid(digits: str, region: str | None) -> str | None:
     if digits.startswith("00"):
         digits = "+" + digits[2:]
@@ -173,7 +190,8 @@ def extract_phones(text: str, region: str | None) -> list[PhoneHit]:
     masked = _mask(text)
     hits: list[PhoneHit] = []
     for run in _runs(masked, _tokens(masked)):
-        prefix = "+" if _WAME.search(masked, 0, run[0].start) else ""
+        before = masked[max(0, run[0].start - 40):run[0].start]
+        prefix = "+" if _WAME.search(before) else ""
         i = 0
         while i < len(run):
             found = None

@@ -153,7 +153,9 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
     timings: dict[str, float] = {}
     n = len(ads)
     t0 = time.perf_counter()
-    step = opt.chunk_size
+    # a few chunks per worker so that both cores stay busy to the end; results do not
+    # depend on the chunking, every ad is analysed on its own
+    step = max(250, min(opt.chunk_size, -(-n // (4 * engine.parallelism))))
     chunks = [(lo, ads.slice(lo, min(n, lo + step))) for lo in range(0, n, step)]
     parts: list[ChunkResult] = []
     tell("analyse", 0, n)
@@ -178,7 +180,9 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
     names_of: list[list[str]] = [[] for _ in range(n)]
     for row, name in res.names:
         names_of[row].append(name)
-    batches = _template_jobs(ads, res, roots, names_of, opt.template_batch)
+    members_total = int(np.count_nonzero(np.bincount(roots, minlength=n)[roots] >= 2))
+    batch = max(200, min(opt.template_batch, -(-members_total // (4 * engine.parallelism))))
+    batches = _template_jobs(ads, res, roots, names_of, batch)
     found: list[Template] = []
     tell("templates", 0, len(batches))
     for i, done in enumerate(engine.map(_refine_batch, batches), start=1):

@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -72,6 +73,7 @@ def components(n: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return parent
 
 
+@lru_cache(maxsize=1 << 18)
 def token_key(token: str) -> str:
     if token in PLACEHOLDERS:
         return token
