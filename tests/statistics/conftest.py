@@ -73,6 +73,7 @@ def suspect_table(n: int = 200, seed: int = 11) -> pa.Table:
     rows = []
     for _ in range(n):
         on = date(rng.choice((2017, 2018)), 1, 1) + timedelta(days=rng.randrange(365))
+        natural = rng.random() < 0.95
         stages: list[str] = []
         dates: list[date] = []
         if rng.random() < 0.6:
@@ -84,8 +85,9 @@ def suspect_table(n: int = 200, seed: int = 11) -> pa.Table:
         rows.append({
             "record_id": str(uuid.UUID(int=rng.getrandbits(128))), "organisation_id": "org",
             "organisation_country": rng.choice(_COUNTRIES), "registered_on": on,
-            "person_kind": "natural" if rng.random() < 0.95 else "legal",
-            "sex": rng.choice(["male", "male", "female", None]), "age": None,
+            "person_kind": "natural" if natural else "legal",
+            "sex": rng.choice(["male", "male", "female", None]) if natural else None,
+            "age": None,
             "citizenship": rng.choice([*_CITIZENSHIPS[:-1], None]), "roles": [],
             "stage": stages[-1] if stages else "suspected",
             "justice_stages": stages, "justice_dates": dates,
@@ -133,3 +135,41 @@ def stats_registry(stats_settings: Settings) -> Iterator[Registry]:
 
 
 MakeTable = Callable[[int, int], pa.Table]
+
+
+def fill_registry(registry: Registry, victims: int = 150, seed: int = 5) -> dict[str, int]:
+    """Organisations per country, victims and suspects from the row generators, linked."""
+    from haven.registry import AdminScope, Scope
+    from haven.standard import OrganisationCreate, SuspectCreate, VictimCreate, validate_record
+
+    orgs = {}
+    for country in _COUNTRIES:
+        record = OrganisationCreate(name=f"Police {country}", country=country, type="police",
+                                    code=f"{country.lower()}-police")
+        orgs[country] = registry.create_organisation(AdminScope("test"), record)
+    links: dict[uuid.UUID, str | None] = {}
+    for i, row in enumerate(victim_rows(victims, seed)):
+        record = validate_record(VictimCreate, {
+            "external_id": f"V-{i:05d}", "identification_status": row["identification_status"],
+            "sex": row["sex"], "age_at_registration": row["age"],
+            "citizenships": row["citizenships"],
+            "country_of_exploitation": row["country_of_exploitation"],
+            "exploitation": [{"form": f} for f in row["exploitation_forms"]],  # type: ignore[attr-defined]
+            "registered_on": row["registered_on"].isoformat(),  # type: ignore[attr-defined]
+        })
+        org = orgs[str(row["organisation_country"])]
+        with registry.transaction(Scope("test", org.id)) as tx:
+            created = tx.victims.create(record)
+        links[created.id] = row["person_id"]  # type: ignore[assignment]
+    registry.set_person_ids("test", links)
+    for i, srow in enumerate(suspect_table(40, seed).to_pylist()):
+        record = validate_record(SuspectCreate, {
+            "external_id": f"S-{i:05d}", "registered_on": srow["registered_on"].isoformat(),
+            "person_kind": srow["person_kind"], "sex": srow["sex"],
+            "citizenship": srow["citizenship"],
+            "justice": [{"stage": s, "on": d.isoformat()} for s, d in
+                        zip(srow["justice_stages"], srow["justice_dates"], strict=True)],
+        })
+        with registry.transaction(Scope("test", orgs[srow["organisation_country"]].id)) as tx:
+            tx.suspects.create(record)
+    return {"victims": victims, "suspects": 40}
