@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 
 import numpy as np
 
@@ -68,16 +69,22 @@ def _gendered(entry: str, female: bool) -> str:
 
 def latin_spellings(origin: str, entry: str, *, given: bool) -> list[str]:
     """Every Latin spelling of a name entry, the usual (passport) form first."""
+    return list(_latin_spellings(origin, entry, given))
+
+
+@cache  # pure in its arguments; rendering asks for the same few hundred names all the time
+def _latin_spellings(origin: str, entry: str, given: bool) -> tuple[str, ...]:
     if is_cyrillic(entry):
         schemes = ORIGINS[origin].schemes
         forms = [transliterate(entry, s) for s in schemes]
         if given and entry in RUSSIFIED_GIVEN:
             # Ukrainians are often registered under the Russian form: Aleksandr, not Oleksandr.
             forms.append(transliterate(RUSSIFIED_GIVEN[entry], "ru_bgn"))
-        return list(dict.fromkeys(forms))
-    return entry.split("|")
+        return tuple(dict.fromkeys(forms))
+    return tuple(entry.split("|"))
 
 
+@cache
 def native_spelling(origin: str, entry: str) -> str | None:
     """The name in its own non-Latin script (Cyrillic, Arabic, Han), when there is one."""
     if is_cyrillic(entry):

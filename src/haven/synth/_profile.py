@@ -87,9 +87,13 @@ class Profile:
 
 
 def _pick(rng: np.random.Generator, weights: Mapping[K, float]) -> K:
-    keys = list(weights)
-    p = np.asarray([weights[k] for k in keys], dtype=np.float64)
-    return keys[int(rng.choice(len(keys), p=p / p.sum()))]
+    """One key, chosen with probability proportional to its weight."""
+    u = rng.random() * sum(weights.values())
+    for key, weight in weights.items():
+        u -= weight
+        if u < 0:
+            return key
+    return next(reversed(list(weights)))
 
 
 def _exploitation(rng: np.random.Generator, form: F) -> tuple[Exploitation, ...]:

@@ -10,6 +10,7 @@ can tell which kinds of noise they handle.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 
@@ -206,8 +207,8 @@ def _date_of_birth(
     rng: np.random.Generator, born: date, registered_on: date, rates: _Rates, noise: list[str]
 ) -> str | None:
     u = rng.random()
-    cuts = np.cumsum([rates.dob_missing, rates.dob_year_only, rates.dob_swapped,
-                      rates.dob_first_of_january])
+    cuts = list(itertools.accumulate([rates.dob_missing, rates.dob_year_only,
+                                      rates.dob_swapped, rates.dob_first_of_january]))
     if u < cuts[0]:
         noise.append("dob_missing")
         return None
