@@ -34,6 +34,7 @@ AuditAction = Literal["create", "update", "read", "read_identifying", "list", "e
                       "import", "aggregate", "link"]
 
 _GENESIS = "0" * 64
+_HEAD_KEY = "haven.audit_head"
 _BATCH = 5000
 
 
@@ -76,13 +77,7 @@ class AuditLog:
 
     def append(self, session: Session, event: AuditEvent) -> AuditEntryRow:
         """Append one entry, inside the caller's transaction."""
-        # FOR UPDATE serialises appenders on PostgreSQL; SQLite's write lock already does.
-        head = session.execute(
-            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-        ).scalar_one_or_none()
-        if head is None:
-            head = AuditHeadRow(id=1, seq=0, mac=_GENESIS, head_mac="")
-            session.add(head)
+        head = self._head(session)
         row = AuditEntryRow(
             seq=head.seq + 1,
             at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
@@ -99,8 +94,23 @@ class AuditLog:
         session.add(row)
         head.seq, head.mac = row.seq, row.mac
         head.head_mac = self._keys.audit_mac(_head_message(row.seq, row.mac))
-        session.flush()
+        # No flush: entries go to the database with the transaction's other writes, batched.
         return row
+
+    def _head(self, session: Session) -> AuditHeadRow:
+        """The chain's head, locked once per transaction and then kept in the session."""
+        head: AuditHeadRow | None = session.info.get(_HEAD_KEY)
+        if head is not None:
+            return head
+        # FOR UPDATE serialises appenders on PostgreSQL; SQLite's write lock already does.
+        head = session.execute(
+            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+        ).scalar_one_or_none()
+        if head is None:  # a database migrated before the genesis row existed
+            head = AuditHeadRow(id=1, seq=0, mac=_GENESIS, head_mac="")
+            session.add(head)
+        session.info[_HEAD_KEY] = head
+        return head
 
     def _rows(self, session: Session) -> Iterator[AuditEntryRow]:
         last = 0
@@ -135,7 +145,8 @@ class AuditLog:
             expected_seq, prev_mac = row.seq + 1, row.mac
         last_seq = expected_seq - 1
         head = session.get(AuditHeadRow, 1)
-        if head is not None or last_seq:
+        genesis = head is not None and (head.seq, head.mac, head.head_mac) == (0, _GENESIS, "")
+        if (head is not None or last_seq) and not (genesis and not last_seq):
             if head is None or head.head_mac != self._keys.audit_mac(
                 _head_message(head.seq, head.mac)
             ):

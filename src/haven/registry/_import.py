@@ -227,6 +227,9 @@ def import_file(
 def _write_all(registry: Registry, scope: Scope, kind: RecordKind,
                valid: list[tuple[int, BaseModel]], report: ImportReport, source: str) -> None:
     with registry.transaction(scope) as tx:
+        if kind != "case":
+            store = tx.victims if kind == "victim" else tx.suspects
+            store.prefetch([str(getattr(r, "external_id", "")) for _, r in valid])
         for number, record in valid:
             try:
                 outcome = _write(tx, kind, record)

@@ -91,12 +91,18 @@ class Registry:
 
     @contextmanager
     def transaction(self, scope: Scope) -> Iterator[Transaction]:
-        with self._session() as session:
-            if session.get(OrganisationRow, scope.organisation_id) is None:
-                raise NotFound("organisation", scope.organisation_id)
-            parts = (session, scope, self.keys, self.audit_log)
-            yield Transaction(session, scope, VictimStore(*parts), SuspectStore(*parts),
-                              CaseStore(*parts), self.audit_log)
+        try:
+            with self._session() as session:
+                if session.get(OrganisationRow, scope.organisation_id) is None:
+                    raise NotFound("organisation", scope.organisation_id)
+                parts = (session, scope, self.keys, self.audit_log)
+                yield Transaction(session, scope, VictimStore(*parts), SuspectStore(*parts),
+                                  CaseStore(*parts), self.audit_log)
+        except IntegrityError:
+            # Writes are batched to commit; a concurrent transaction that created the same
+            # external id first makes ours fail there. Nothing of ours was written.
+            raise Conflict("a record with the same external id was created meanwhile; "
+                           "nothing was written") from None
 
     # -- organisations (administration) -------------------------------------------------------
     def create_organisation(self, admin: AdminScope, record: OrganisationCreate
