@@ -3,8 +3,8 @@
 Building Pydantic records for ten million victims would take hours; the table path draws the
 statistical attributes only (no names), column-wise with the same `draw_attributes` as the
 registry, so its marginals are the registry's. Rows are drawn in fixed-size chunks, each from
-its own child seed, so memory stays bounded and the first rows of a larger table equal a
-smaller table of the same seed.
+its own child seed, so memory stays bounded and a table of k million rows is the beginning
+of every larger table of the same seed.
 """
 
 from __future__ import annotations
