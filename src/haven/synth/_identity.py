@@ -19,6 +19,7 @@ __all__ = [
     "NAME_ORIGINS_FOR_UNKNOWN",
     "Identity",
     "birth_date",
+    "common_name",
     "document_number",
     "draw_identity",
     "latin_spellings",
@@ -221,6 +222,16 @@ def relative_of(
     else:
         given = (_other_given(tradition, person.given[0], female),)
     return replace(fresh, given=given, family=family)
+
+
+def common_name(rng: np.random.Generator, person: Identity) -> Identity:
+    """The same person renamed with one of the three most common names of the tradition."""
+    tradition = ORIGINS[person.origin]
+    pool = tradition.given_f if person.female else tradition.given_m
+    given = pool[int(rng.integers(min(3, len(pool))))]
+    family = _gendered(tradition.family[int(rng.integers(min(3, len(tradition.family))))],
+                       person.female)
+    return replace(person, given=(given,), family=(family,))
 
 
 def _family_entry(origin: Origin, rendered: str) -> str:

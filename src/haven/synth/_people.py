@@ -28,6 +28,7 @@ from haven.synth._identity import (
     NAME_ORIGINS_FOR_UNKNOWN,
     Identity,
     birth_date,
+    common_name,
     draw_identity,
     relative_of,
 )
@@ -168,6 +169,10 @@ def draw_people(
     people = [_person(rng, attrs, i) for i in range(attrs.age.shape[0])]
     negatives = []
     for kind, first, other in _pairs(rng, people, hard_negative_rate):
+        if kind == "namesake":
+            # Namesakes are a problem with the names everybody has: Maria Popescu, Mohamed.
+            people[first] = replace(people[first],
+                                    identity=common_name(rng, people[first].identity))
         people[other] = _make_relative(rng, kind, people[first], people[other])
         negatives.append(HardNegative(
             kind, (people[first].person_id, people[other].person_id),
