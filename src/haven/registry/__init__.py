@@ -16,18 +16,21 @@ from haven.registry._audit import AuditEvent, VerifyReport
 from haven.registry._crypto import KeyRing, generate_key_file
 from haven.registry._database import create_database_engine, migrate
 from haven.registry._export import ExportFormat, export_records, neutralise_cell
+from haven.registry._grants import GRANTABLE_FIELDS, GrantPublic
 from haven.registry._import import ImportReport, detect_kind, import_file
 from haven.registry._registry import Registry, Transaction
 from haven.registry._scope import AdminScope, Scope
 from haven.registry._stores import Outcome, Page, VictimFilter
 
 __all__ = [
+    "GRANTABLE_FIELDS",
     "SUSPECT_SCHEMA",
     "VICTIM_SCHEMA",
     "AdminScope",
     "AggregateScope",
     "AuditEvent",
     "ExportFormat",
+    "GrantPublic",
     "ImportReport",
     "KeyRing",
     "Outcome",

@@ -31,7 +31,7 @@ from haven.registry._tables import AuditEntryRow, AuditHeadRow
 __all__ = ["AuditAction", "AuditEvent", "AuditLog", "VerifyReport"]
 
 AuditAction = Literal["create", "update", "read", "read_identifying", "list", "export", "delete",
-                      "import", "aggregate", "link"]
+                      "import", "aggregate", "link", "grant", "revoke", "read_granted"]
 
 _GENESIS = "0" * 64
 _HEAD_KEY = "haven.audit_head"

@@ -20,6 +20,7 @@ from haven.registry._audit import AuditEvent, AuditLog, VerifyReport
 from haven.registry._crypto import KeyRing, generate_key_file
 from haven.registry._database import create_database_engine, current_revision, head_revision
 from haven.registry._database import migrate as run_migrations
+from haven.registry._grants import GrantStore
 from haven.registry._scope import AdminScope, Scope
 from haven.registry._stores import CaseStore, SuspectStore, VictimStore
 from haven.registry._tables import CaseRow, OrganisationRow, SuspectRow, VictimRow
@@ -45,6 +46,7 @@ class Transaction:
     victims: VictimStore
     suspects: SuspectStore
     cases: CaseStore
+    grants: GrantStore
     audit: AuditLog
 
     def record(self, event: AuditEvent) -> None:
@@ -97,7 +99,7 @@ class Registry:
                     raise NotFound("organisation", scope.organisation_id)
                 parts = (session, scope, self.keys, self.audit_log)
                 yield Transaction(session, scope, VictimStore(*parts), SuspectStore(*parts),
-                                  CaseStore(*parts), self.audit_log)
+                                  CaseStore(*parts), GrantStore(*parts), self.audit_log)
         except IntegrityError:
             # Writes are batched to commit; a concurrent transaction that created the same
             # external id first makes ours fail there. Nothing of ours was written.

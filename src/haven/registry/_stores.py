@@ -207,6 +207,13 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
         self._record("read", self.kind, row.id)
         return self.public_schema.model_validate(row)
 
+    def get_granted(self, record_id: uuid.UUID) -> dict[str, Any]:
+        """Another organisation's record, as far as a grant to this scope's organisation goes."""
+        from haven.registry._grants import GrantStore
+
+        store = GrantStore(self._session, self._scope, self._keys, self._audit)
+        return store.read(self.kind, record_id)
+
     def get_detail(self, record_id: uuid.UUID) -> DetailT:
         """The record with its identifying data; needs the scope's identifying permission."""
         if not self._scope.identifying:

@@ -36,6 +36,7 @@ __all__ = [
     "AuditHeadRow",
     "Base",
     "CaseRow",
+    "GrantRow",
     "IdentityRow",
     "OrganisationRow",
     "SuspectRow",
@@ -208,3 +209,26 @@ class AuditHeadRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     mac: Mapped[str] = mapped_column(String(64))
     head_mac: Mapped[str] = mapped_column(String(64))
+
+
+class GrantRow(Base):
+    """Organisation B may read record R of organisation A, only these fields, until revoked.
+
+    Referrals create grants; the grantee reads through `get_granted`, which returns the granted
+    fields only and audits the read.
+    """
+
+    __tablename__ = "grants"
+    __table_args__ = (Index("ix_grants_grantee_record", "grantee_organisation_id", "record_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    record_kind: Mapped[str] = mapped_column(String(10))
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    owner_organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    grantee_organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    fields: Mapped[list[Any]] = mapped_column(default=list)
+    reason: Mapped[str] = mapped_column(String(200))
+    granted_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
