@@ -124,7 +124,8 @@ def _family(rng: np.random.Generator, origin: Origin, female: bool) -> tuple[str
             return (first, second)
     if origin.code == "ER" and rng.random() < 0.5:
         # Eritreans may give father's and grandfather's names; both stand as "family name".
-        return (first, _choice(rng, origin.family))
+        grandfather = _choice(rng, tuple(f for f in origin.family if f != first))
+        return (first, grandfather)
     return (first,)
 
 
