@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-from haven.screening._networks import HUB_PHONES, link_networks, network_features
+from haven.screening._networks import (
+    HUB_PHONES,
+    link_networks,
+    network_features,
+    shared_value_edges,
+)
 from haven.screening._risk import INDICATORS, Signal, ad_signals, network_signals, score
 
 
 def test_ads_sharing_any_contact_form_one_network() -> None:
     phones = [["+31600000001"], ["+31600000001"], [], ["+31600000002"], ["+31600000003"]]
-    links = [("phone:+31600000001", [0, 1]), ("image:aa", [1, 2]), ("handle:t:x", [3, 2]),
-             ("phone:+31600000003", [4])]
-    assert link_networks(5, links, phones).tolist() == [0, 0, 0, 0, 4]
+    edges = [
+        shared_value_edges("phone", ["+31600000001", "+31600000001", "+31600000002",
+                                     "+31600000003"], [0, 1, 3, 4], phones),
+        shared_value_edges("image", ["aa", "aa", "bb"], [2, 1, 4], phones),
+        shared_value_edges("handle", ["t:x", "t:x"], [3, 2], phones),
+    ]
+    assert edges[0].tolist() == [[0, 1]]
+    assert link_networks(5, edges).tolist() == [0, 0, 0, 0, 4]
+    assert link_networks(3, []).tolist() == [0, 1, 2]
 
 
 def test_a_value_shared_by_many_posters_is_no_link() -> None:
     n = HUB_PHONES + 2
     phones = [[f"+3160000{i:04d}"] for i in range(n)]
-    roots = link_networks(n, [("image:placeholder", list(range(n)))], phones)
-    assert len(set(roots.tolist())) == n
+    rows = list(range(n))
+    assert len(shared_value_edges("image", ["placeholder"] * n, rows, phones)) == 0
+    assert len(shared_value_edges("image", ["placeholder"] * 5, rows[:5], phones)) == 4
     # a phone is never a hub: one phone in many ads is one poster (or one agency)
-    roots = link_networks(n, [("phone:+31600000000", list(range(n)))], phones)
+    roots = link_networks(n, [shared_value_edges("phone", ["+31600000000"] * n, rows, phones)])
     assert set(roots.tolist()) == {0}
 
 

@@ -11,20 +11,64 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import overload
 
 import pycountry
 
 from haven.exceptions import FieldProblem, ImportFailed, ValidationFailed
 
-__all__ = ["AdTable", "read_ads", "table_from_records"]
+__all__ = ["AdTable", "TextColumn", "read_ads", "table_from_records"]
 
 _COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
              ".parquet": "parquet", ".pq": "parquet"}
+
+
+class TextColumn(Sequence[str]):
+    """Strings kept as UTF-8 bytes.
+
+    One emoji makes Python store a whole ad text at four bytes a character; a million ads
+    would then take gigabytes. As UTF-8 they take about one byte a character, and a slice
+    travels to a worker process as compact bytes.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        self._data = [v.encode("utf-8") for v in values]
+
+    def append(self, value: str) -> None:
+        """Add one string."""
+        self._data.append(value.encode("utf-8"))
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> TextColumn: ...
+
+    def __getitem__(self, index: int | slice) -> str | TextColumn:
+        if isinstance(index, slice):
+            out = TextColumn()
+            out._data = self._data[index]
+            return out
+        return self._data[index].decode("utf-8")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TextColumn):
+            return self._data == other._data
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
 
 @dataclass
@@ -35,8 +79,8 @@ class AdTable:
     site: list[str] = field(default_factory=list)
     url: list[str] = field(default_factory=list)
     posted_at: list[float | None] = field(default_factory=list)  # POSIX seconds, UTC
-    title: list[str] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)
+    title: TextColumn = field(default_factory=TextColumn)
+    text: TextColumn = field(default_factory=TextColumn)
     city: list[str] = field(default_factory=list)
     country: list[str | None] = field(default_factory=list)
     price: list[float | None] = field(default_factory=list)

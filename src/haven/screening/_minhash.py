@@ -65,8 +65,13 @@ def signatures(shingles: list[U64], batch: int = 512) -> U32:
         if not sizes.sum():
             continue
         flat = np.concatenate(part)
-        # multiply-shift: the top 32 bits of a*x+b (mod 2^64) are a good universal hash
-        hashed = ((flat[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)).astype(np.uint32)
+        # multiply-shift: the top 32 bits of a*x+b (mod 2^64) are a good universal hash;
+        # in place, because these temporaries are the largest arrays of the whole run
+        wide = np.multiply(flat[:, None], _A[None, :])
+        wide += _B[None, :]
+        wide >>= np.uint64(32)
+        hashed = wide.astype(np.uint32)
+        del wide
         nonempty = np.flatnonzero(sizes)
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))[nonempty]
         out[lo + nonempty] = np.minimum.reduceat(hashed, starts, axis=0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +18,13 @@ import numpy.typing as npt
 
 from haven.screening._templates import components
 
-__all__ = ["HUB_PHONES", "NetworkFeatures", "link_networks", "network_features"]
+__all__ = [
+    "HUB_PHONES",
+    "NetworkFeatures",
+    "link_networks",
+    "network_features",
+    "shared_value_edges",
+]
 
 HUB_PHONES = 20
 
@@ -41,30 +47,44 @@ class NetworkFeatures:
     last_posted: float | None
 
 
-def link_networks(
-    n: int,
-    links: Iterable[tuple[str, Sequence[int]]],
-    phones_of: Sequence[Sequence[str]],
-) -> npt.NDArray[np.int64]:
-    """Component root per ad (itself when alone), joining ads that share a linking value.
+def shared_value_edges(kind: str, values: Sequence[str], rows: Sequence[int],
+                       phones_of: Sequence[Sequence[str]]) -> npt.NDArray[np.int64]:
+    """Edges joining the ads that carry the same value of one kind (phone, image, ...).
+
+    Each group of ads with one value is joined as a star on its first ad. For every kind but
+    phones, a value whose ads show more than `HUB_PHONES` distinct phones is left out.
 
     Args:
-        n: number of ads.
-        links: (value key, rows that carry it) for every phone, e-mail, handle, image hash and
-            template; keys starting with "phone:" are never treated as hubs.
+        kind: "phone", "email", "handle", "image" or "template".
+        values: the value of each occurrence.
+        rows: the ad row of each occurrence.
         phones_of: phones per ad, for the hub rule.
     """
-    edges: list[tuple[int, int]] = []
-    for key, rows in links:
-        if len(rows) < 2:
-            continue
-        if not key.startswith("phone:"):
-            distinct = {p for r in rows for p in phones_of[r]}
-            if len(distinct) > HUB_PHONES:
-                continue
-        first = min(rows)
-        edges.extend((first, r) for r in rows if r != first)
-    pairs = np.array(sorted(set(edges)), dtype=np.int64).reshape(-1, 2)
+    if len(values) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    # group on a hash, not on the strings: no per-value Python list for the millions of
+    # values that occur once (the grouping is only ever read back in row order)
+    keys = np.fromiter((hash(v) for v in values), dtype=np.int64, count=len(values))
+    rws = np.asarray(rows, dtype=np.int64)
+    order = np.lexsort((rws, keys))
+    keys, rws = keys[order], rws[order]
+    new = np.ones(len(keys), dtype=bool)
+    new[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.append(starts, len(keys)))
+    first = np.repeat(rws[starts], sizes)
+    keep = rws != first
+    if kind != "phone":
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+            members = rws[start:start + size].tolist()
+            if len({p for r in members for p in phones_of[r]}) > HUB_PHONES:
+                keep[start:start + size] = False
+    return np.stack((first[keep], rws[keep]), axis=1)
+
+
+def link_networks(n: int, edges: Sequence[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    """Component root per ad (itself when alone) over all shared-value edges."""
+    pairs = np.unique(np.concatenate(edges), axis=0) if edges else np.empty((0, 2), np.int64)
     return components(n, pairs)
 
 

@@ -36,7 +36,12 @@ def _iso(ts: float | None) -> str:
     return "" if ts is None else datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
 
-def _ad_rows(s: Screening) -> Iterator[list[object]]:
+_BATCH = 100_000
+_TYPES = {"risk": pa.float64(), "price_eur": pa.float64(), "obfuscated_contact": pa.bool_()}
+
+
+def _write_ads(s: Screening, csv_path: Path, parquet_path: Path) -> None:
+    """ads.csv and ads.parquet in batches, so a million ads never sit in memory as rows."""
     phones: dict[int, list[str]] = {}
     hidden: set[int] = set()
     for row, e164, obf in s.phones:
@@ -45,11 +50,29 @@ def _ad_rows(s: Screening) -> Iterator[list[object]]:
             hidden.add(row)
     hidden.update(row for row, _e, obf in s.emails if obf)
     ads = s.ads
-    for r in range(len(ads)):
-        price = s.price_eur[r]
-        yield [ads.id[r], s.template[r], s.network[r], s.risk[r], s.reasons(r), ads.site[r],
-               ads.url[r], _iso(ads.posted_at[r]), ads.city[r], ads.country[r] or "",
-               "" if price is None else price, ";".join(phones.get(r, [])), r in hidden]
+    schema = pa.schema([(c, _TYPES.get(c, pa.string())) for c in AD_COLUMNS])
+    with csv_path.open("w", encoding="utf-8", newline="") as out, \
+            pq.ParquetWriter(parquet_path, schema) as parquet:
+        writer = csv.writer(out)
+        writer.writerow(AD_COLUMNS)
+        for lo in range(0, max(len(ads), 1), _BATCH):
+            rows = range(lo, min(len(ads), lo + _BATCH))
+            cols: dict[str, list[object]] = {
+                "id": [ads.id[r] for r in rows], "template": [s.template[r] for r in rows],
+                "network": [s.network[r] for r in rows], "risk": [s.risk[r] for r in rows],
+                "reasons": [s.reasons(r) for r in rows], "site": [ads.site[r] for r in rows],
+                "url": [ads.url[r] for r in rows],
+                "posted_at": [_iso(ads.posted_at[r]) for r in rows],
+                "city": [ads.city[r] for r in rows],
+                "country": [ads.country[r] or "" for r in rows],
+                "price_eur": [s.price_eur[r] for r in rows],
+                "phones": [";".join(phones.get(r, [])) for r in rows],
+                "obfuscated_contact": [r in hidden for r in rows],
+            }
+            writer.writerows(zip(*(["" if v is None else v for v in cols[c]] for c in AD_COLUMNS),
+                                 strict=True))
+            parquet.write_table(pa.table({c: pa.array(cols[c], type=schema.field(c).type)
+                                          for c in AD_COLUMNS}, schema=schema))
 
 
 def _network_rows(s: Screening) -> list[dict[str, object]]:
@@ -127,17 +150,7 @@ def write_outputs(s: Screening, out_dir: Path) -> dict[str, Path]:
     paths = {name: out_dir / name for name in (
         "ads.csv", "ads.parquet", "phones.csv", "contacts.csv", "networks.csv", "templates.csv",
         "triage.parquet", "triage.json", "networks.graphml", "report.html")}
-    ad_rows = list(_ad_rows(s))
-    _write_csv(paths["ads.csv"], AD_COLUMNS, ad_rows)
-    cols: dict[str, list[object]] = (
-        {c: list(v) for c, v in zip(AD_COLUMNS, zip(*ad_rows, strict=True), strict=True)}
-        if ad_rows else {c: [] for c in AD_COLUMNS}
-    )
-    cols["price_eur"] = [None if x == "" else x for x in cols["price_eur"]]
-    types = {"risk": pa.float64(), "price_eur": pa.float64(), "obfuscated_contact": pa.bool_()}
-    table = pa.table({c: pa.array(v, type=types.get(c, pa.string())) for c, v in cols.items()})
-    pq.write_table(table, paths["ads.parquet"])
-    del ad_rows, cols, table
+    _write_ads(s, paths["ads.csv"], paths["ads.parquet"])
     _write_csv(paths["phones.csv"], ["id", "phone", "obfuscated"],
                [[s.ads.id[r], p, obf] for r, p, obf in s.phones])
     _write_csv(paths["contacts.csv"], ["id", "kind", "value", "obfuscated"],

@@ -20,7 +20,12 @@ from haven.screening._analyse import ChunkResult, analyse_chunk
 from haven.screening._engines import Engine
 from haven.screening._ingest import AdTable
 from haven.screening._minhash import band_keys, estimated_jaccard
-from haven.screening._networks import NetworkFeatures, link_networks, network_features
+from haven.screening._networks import (
+    NetworkFeatures,
+    link_networks,
+    network_features,
+    shared_value_edges,
+)
 from haven.screening._risk import Signal, ad_signals, network_signals, score
 from haven.screening._templates import Template, TemplateJob, components, refine_cluster, token_key
 
@@ -106,18 +111,26 @@ def _merge(parts: list[ChunkResult]) -> ChunkResult:
     return out
 
 
+def _groups(roots: np.ndarray) -> dict[int, list[int]]:
+    """Rows per component root, for components of two or more, in root order."""
+    sizes = np.bincount(roots, minlength=len(roots))
+    rows = np.flatnonzero(sizes[roots] >= 2)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for row, root in zip(rows.tolist(), roots[rows].tolist(), strict=True):
+        groups[root].append(row)
+    return dict(sorted(groups.items()))
+
+
 def _template_jobs(ads: AdTable, res: ChunkResult, roots: np.ndarray,
                    names_of: list[list[str]], batch: int) -> list[list[TemplateJob]]:
-    groups: dict[int, list[int]] = defaultdict(list)
-    for row, root in enumerate(roots.tolist()):
-        groups[root].append(row)
+    groups = _groups(roots)
     jobs = [
         TemplateJob(
             tuple(rows), tuple(tuple(res.tokens[r].split(" ")) for r in rows),
             tuple(frozenset(token_key(n) for n in names_of[r]) for r in rows),
             tuple(token_key(ads.city[r]) if ads.city[r] else "" for r in rows),
         )
-        for _, rows in sorted(groups.items()) if len(rows) >= 2
+        for rows in groups.values()
     ]
     batches: list[list[TemplateJob]] = []
     current: list[TemplateJob] = []
@@ -209,23 +222,19 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
     for row, _email, obf in res.emails:
         if obf:
             hidden_of[row].append("e-mail written with (at)/(dot)")
-    values: dict[str, list[int]] = defaultdict(list)
-    for row, e164, _ in res.phones:
-        values["phone:" + e164].append(row)
-    for row, email, _ in res.emails:
-        values["email:" + email].append(row)
-    for row, handle in res.handles:
-        values["handle:" + handle].append(row)
-    for row, hashes in enumerate(ads.image_hashes):
-        for h in hashes:
-            values["image:" + h].append(row)
-    for label, tr in templates.items():
-        values["template:" + label] = list(tr.rows)
-    net_roots = link_networks(n, sorted(values.items()), phones_of)
-    members: dict[int, list[int]] = defaultdict(list)
-    for row, root in enumerate(net_roots.tolist()):
-        members[root].append(row)
-    members = {k: v for k, v in sorted(members.items()) if len(v) >= 2}
+    kinds: list[tuple[str, list[str], list[int]]] = [
+        ("phone", [e for _, e, _ in res.phones], [r for r, _, _ in res.phones]),
+        ("email", [e for _, e, _ in res.emails], [r for r, _, _ in res.emails]),
+        ("handle", [h for _, h in res.handles], [r for r, _ in res.handles]),
+        ("image", [h for hs in ads.image_hashes for h in hs],
+         [r for r, hs in enumerate(ads.image_hashes) for _ in hs]),
+        ("template", [lab for lab, tr in templates.items() for _ in tr.rows],
+         [r for tr in templates.values() for r in tr.rows]),
+    ]
+    edges = [shared_value_edges(kind, vals, rows, phones_of) for kind, vals, rows in kinds]
+    del kinds
+    net_roots = link_networks(n, edges)
+    members = _groups(net_roots)
     phone_countries = {p: _phone_country(p) for p in {e for _, e, _ in res.phones}}
     feats = network_features(
         members, cities=ads.city, countries=ads.country, posted_at=ads.posted_at,
