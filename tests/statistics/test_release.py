@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from haven.exceptions import NotFound, ValidationFailed
 from haven.registry import Registry
-from haven.registry._database import _alembic_config, current_revision
+from haven.registry._database import _alembic_config, current_revision, head_revision
 from haven.registry._tables import AuditEntryRow, Base
 from haven.statistics._definitions import TOTAL, TableSpec
 from haven.statistics._dp import DPPolicy, accuracy, noise_plan, sensitivity
@@ -38,15 +38,17 @@ SPEC = TableSpec.parse("victims", ["sex", "exploitation"], years=[2017, 2018, 20
 def test_migration_creates_exactly_the_statistics_tables(stats_registry: Registry) -> None:
     with stats_registry.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        diffs = [d for d in compare_metadata(context, Base.metadata) if "stats_" in repr(d)]
+        assert diffs == []
         names = set(inspect(connection).get_table_names())
     assert {"stats_releases", "stats_privacy_budgets", "stats_privacy_spends"} <= names
     config = _alembic_config(stats_registry.engine)
     command.downgrade(config, "0001")
+    assert current_revision(stats_registry.engine) == "0001"
     with stats_registry.engine.connect() as connection:
         assert "stats_releases" not in inspect(connection).get_table_names()
     command.upgrade(config, "head")
-    assert current_revision(stats_registry.engine) == "0002"
+    assert current_revision(stats_registry.engine) == head_revision()
 
 
 def test_a_suppressed_release_is_recorded_and_audited(stats_registry: Registry) -> None:

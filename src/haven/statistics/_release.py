@@ -31,6 +31,7 @@ from haven.statistics._tables import PrivacyBudgetRow, PrivacySpendRow, ReleaseR
 
 __all__ = [
     "BudgetExceeded",
+    "BudgetMissing",
     "BudgetStatus",
     "CellStatus",
     "Release",
@@ -49,6 +50,15 @@ _COUNTRY_DIMS = 30  # dimensions with more keys than this drop categories that a
 
 class BudgetExceeded(PermissionDenied):
     """The release would spend more privacy budget than the dataset has left."""
+
+
+class BudgetMissing(NotFound):
+    """No privacy budget was set for the dataset: differential privacy is refused."""
+
+    def __init__(self, dataset: str) -> None:
+        super().__init__("privacy budget", dataset)
+        self.args = (f"no privacy budget is set for {dataset}; an administrator sets one "
+                     f"with `haven stats budget set {dataset} --epsilon E`",)
 
 
 class CellStatus(StrEnum):
@@ -339,7 +349,7 @@ def budget_status(registry: Registry, dataset: str) -> BudgetStatus:
     with Session(registry.engine) as session:
         row = session.get(PrivacyBudgetRow, dataset)
         if row is None:
-            raise NotFound("privacy budget", dataset)
+            raise BudgetMissing(dataset)
         count = session.scalar(select(func.count()).select_from(PrivacySpendRow)
                                .where(PrivacySpendRow.dataset == dataset)) or 0
         return BudgetStatus(dataset, row.epsilon_total, _spent(session, dataset), count)
@@ -364,7 +374,7 @@ def _spend(session: Session, dataset: str, epsilon: float, release_id: uuid.UUID
     # so that two releases cannot both spend the last of a budget.
     row = session.get(PrivacyBudgetRow, dataset, with_for_update=True)
     if row is None:
-        raise NotFound("privacy budget", dataset)
+        raise BudgetMissing(dataset)
     spent = _spent(session, dataset)
     _check_budget(BudgetStatus(dataset, row.epsilon_total, spent, 0), epsilon)
     return PrivacySpendRow(dataset=dataset, release_id=release_id, epsilon=epsilon)
