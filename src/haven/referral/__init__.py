@@ -1,0 +1,1 @@
+"""Support pathways, legal clocks, consent, services and referrals (filled in below)."""
