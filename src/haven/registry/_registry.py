@@ -92,6 +92,15 @@ class Registry:
             yield session
 
     @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A plain unit of work (commits on exit) for packages that keep their own tables.
+
+        Person records are never read through it: use `transaction(scope)`.
+        """
+        with self._session() as session:
+            yield session
+
+    @contextmanager
     def transaction(self, scope: Scope) -> Iterator[Transaction]:
         try:
             with self._session() as session:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
@@ -30,6 +30,15 @@ class JusticeEvent(BaseModel):
 
 class _SuspectAttributes(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_derived(cls, data: Any) -> Any:
+        # Derived values (age group and band, stage) come back in dumps and exports; they are
+        # recomputed, never taken from input.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in cls.model_computed_fields}
+        return data
 
     person_kind: Annotated[PersonKind, code_parser(PersonKind)] = PersonKind.NATURAL
     sex: Annotated[Sex, code_parser(Sex)] | None = None

@@ -8,7 +8,7 @@ bands are derived from that age.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 from uuid import UUID
 
 from pydantic import (
@@ -110,6 +110,15 @@ class _VictimAttributes(BaseModel):
     """Statistical attributes shared by create, update and public schemas."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_derived(cls, data: Any) -> Any:
+        # Derived values (age group and band, stage) come back in dumps and exports; they are
+        # recomputed, never taken from input.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in cls.model_computed_fields}
+        return data
 
     identification_status: Annotated[IdentificationStatus, code_parser(IdentificationStatus)]
     sex: Annotated[Sex, code_parser(Sex)] = Sex.UNKNOWN
