@@ -98,3 +98,18 @@ def test_unreadable_files_fail_as_a_whole(tmp_path: Path) -> None:
     broken.write_bytes(b"not parquet")
     with pytest.raises(ImportFailed, match="Parquet"):
         read_ads(broken)
+
+
+def test_text_column_keeps_strings_compact_and_exact() -> None:
+    import pickle
+
+    from haven.screening import TextColumn
+
+    values = ["plain", "💋 Нова в града 0️⃣6️⃣", ""]
+    col = TextColumn(values)
+    assert list(col) == values and col[1] == values[1] and len(col) == 3
+    assert col[1:] == values[1:] and isinstance(col[1:], TextColumn)
+    assert pickle.loads(pickle.dumps(col)) == col  # noqa: S301 - our own bytes, as workers get them
+    col.append("more")
+    assert col[-1] == "more"
+    assert col != ["other"]

@@ -13,7 +13,7 @@ Example:
 """
 
 from haven.screening._engines import LocalEngine, SparkEngine, make_engine
-from haven.screening._ingest import AdTable, read_ads, table_from_records
+from haven.screening._ingest import AdTable, TextColumn, read_ads, table_from_records
 from haven.screening._outputs import write_outputs
 from haven.screening._pipeline import Screening, ScreenOptions, screen
 
@@ -23,6 +23,7 @@ __all__ = [
     "ScreenOptions",
     "Screening",
     "SparkEngine",
+    "TextColumn",
     "make_engine",
     "read_ads",
     "screen",
