@@ -28,6 +28,8 @@ __all__ = ["ClusterOptions", "cluster_edges", "person_id_for"]
 class ClusterOptions:
     """How scored pairs become persons.
 
+    The defaults were chosen on synthetic registry seed 1 (tuning only; see docs/linkage.md).
+
     Attributes:
         threshold: edges below this match probability are never followed.
         min_support: mean probability over all cross pairs needed to merge two clusters.
@@ -36,8 +38,8 @@ class ClusterOptions:
         cannot_link: record index pairs a reviewer split; never in one cluster.
     """
 
-    threshold: float = 0.5
-    min_support: float = 0.5
+    threshold: float = 0.3
+    min_support: float = 0.3
     one_per_source: bool = False
     must_link: Sequence[tuple[int, int]] = field(default_factory=tuple)
     cannot_link: Sequence[tuple[int, int]] = field(default_factory=tuple)

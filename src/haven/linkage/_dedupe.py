@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from haven.exceptions import ConfigurationError
 from haven.linkage._cluster import ClusterOptions, cluster_edges, person_id_for
-from haven.linkage._splink_settings import Dialect, ModelConfig, level_labels, settings
+from haven.linkage._splink_settings import Dialect, ModelConfig, settings
 
 __all__ = [
     "DedupeResult",
@@ -39,23 +39,25 @@ _log = logging.getLogger(__name__)
 class Evidence:
     """Why a record belongs to its person: its strongest link inside the person.
 
-    `levels` maps each compared field to the outcome ("same date", "given and family name
-    swapped"); it holds no values, so it is safe to show and to log.
+    `weights` maps each compared field to its match weight (log2 Bayes factor): positive
+    for evidence of one person, negative against. It holds no values, so it is safe to show
+    and to log.
     """
 
     other_record_id: str
     match_probability: float
-    levels: dict[str, str]
+    weights: dict[str, float]
 
 
 @dataclass(frozen=True, slots=True)
 class ScoredPairs:
-    """Candidate pairs with Splink's match probabilities, as record indices."""
+    """Candidate pairs with Splink's match probabilities, as record indices, and each
+    comparison's match weight (log2 Bayes factor) per pair."""
 
     left: np.ndarray[Any, np.dtype[np.int64]]
     right: np.ndarray[Any, np.dtype[np.int64]]
     probability: np.ndarray[Any, np.dtype[np.float64]]
-    levels: dict[str, np.ndarray[Any, np.dtype[np.int64]]]
+    weights: dict[str, np.ndarray[Any, np.dtype[np.float64]]]
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,10 @@ def train_model(prepared: pa.Table, config: ModelConfig | None = None, *,
         linker.training.estimate_m_from_label_column(label_column)
     else:
         # Each session fixes some fields by blocking and learns the others' m probabilities.
-        for rule in (block_on("dob"), block_on("name_key"), block_on("family_sk", "dob_year")):
+        # Pairs with the same full date of birth train names, aliases and extra fields; the
+        # date's own m probabilities are fixed (see _splink_settings), so no session needs
+        # to block on names, where namesakes would teach EM the wrong lesson.
+        for rule in (block_on("dob"),):
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, fix_probability_two_random_records_match=True)
     model: dict[str, Any] = linker.misc.save_model_to_json()
@@ -162,12 +167,12 @@ def score_pairs(prepared: pa.Table, model: dict[str, Any], config: ModelConfig |
     index = {r: i for i, r in enumerate(prepared.column("record_id").to_pylist())}
     left = np.array([index[r] for r in result.column("record_id_l").to_pylist()], np.int64)
     right = np.array([index[r] for r in result.column("record_id_r").to_pylist()], np.int64)
-    gammas = {c[len("gamma_"):]: np.asarray(result.column(c).to_numpy(zero_copy_only=False),
-                                            np.int64)
-              for c in result.column_names if c.startswith("gamma_")}
+    weights = {c[len("mw_"):]: np.asarray(result.column(c).to_numpy(zero_copy_only=False),
+                                          np.float64)
+               for c in result.column_names if c.startswith("mw_") and "_tf_adj_" not in c}
     probability = np.asarray(result.column("match_probability").to_numpy(zero_copy_only=False),
                              np.float64)
-    return ScoredPairs(left, right, probability, gammas)
+    return ScoredPairs(left, right, probability, weights)
 
 
 def _spark_to_arrow(frame: Any) -> pa.Table:
@@ -180,8 +185,7 @@ def _spark_to_arrow(frame: Any) -> pa.Table:
 
 
 def _evidence(record_ids: Sequence[str], labels: np.ndarray[Any, np.dtype[np.int64]],
-              pairs: ScoredPairs, config: ModelConfig, engine: Dialect) -> dict[str, Evidence]:
-    names = level_labels(config, engine)
+              pairs: ScoredPairs) -> dict[str, Evidence]:
     best: dict[int, tuple[float, int, int]] = {}
     for k in range(len(pairs.probability)):
         i, j, p = int(pairs.left[k]), int(pairs.right[k]), float(pairs.probability[k])
@@ -192,9 +196,8 @@ def _evidence(record_ids: Sequence[str], labels: np.ndarray[Any, np.dtype[np.int
                 best[a] = (p, b, k)
     out = {}
     for i, (p, j, k) in best.items():
-        levels = {field_name: names.get(field_name, {}).get(int(values[k]), str(values[k]))
-                  for field_name, values in pairs.levels.items()}
-        out[record_ids[i]] = Evidence(record_ids[j], round(p, 6), levels)
+        weights = {name: round(float(values[k]), 2) for name, values in pairs.weights.items()}
+        out[record_ids[i]] = Evidence(record_ids[j], round(p, 6), weights)
     return out
 
 
@@ -230,7 +233,7 @@ def dedupe(prepared: pa.Table, config: ModelConfig | None = None,
     _log.info("dedupe: %d records, %d scored pairs, %d persons", len(record_ids),
               len(pairs.probability), len(set(person_ids.values())))
     return DedupeResult(record_ids, labels, person_ids,
-                        _evidence(record_ids, labels, pairs, cfg, engine), model)
+                        _evidence(record_ids, labels, pairs), model)
 
 
 def _person_ids(record_ids: Sequence[str], labels: np.ndarray[Any, np.dtype[np.int64]]

@@ -125,6 +125,9 @@ def prepare(table: pa.Table, extra_columns: Sequence[str] = ()) -> pa.Table:
     years, months, days, full = [], [], [], []
     for value in _column(table, "date_of_birth"):
         y, m, d = date_parts(value)
+        if (m, d) == (1, 1):
+            # 1 January is the registries' placeholder for an unknown day and month.
+            m = d = None
         years.append(y)
         months.append(m)
         days.append(d)
@@ -147,6 +150,9 @@ def prepare(table: pa.Table, extra_columns: Sequence[str] = ()) -> pa.Table:
                                  for g in given], pa.string()),
         "name_key": pa.array(name_keys, pa.string()),
         "name_tokens": pa.array(tokens, pa.list_(pa.string())),
+        "name_grams": pa.array([_grams(t) for t in tokens], pa.list_(pa.string())),
+        "token_long": pa.array([max(t, key=lambda x: (len(x), x)) if t else None
+                                for t in tokens], pa.string()),
         "alias_keys": pa.array(alias_keys, pa.list_(pa.string())),
         "alias_first": pa.array([a[0] if a else None for a in alias_keys], pa.string()),
         "all_keys": pa.array(all_keys, pa.list_(pa.string())),
@@ -162,6 +168,11 @@ def prepare(table: pa.Table, extra_columns: Sequence[str] = ()) -> pa.Table:
         out[f"x_{name}"] = pa.array([_none_if_empty(clean_name(v)) for v in _column(table, name)],
                                     pa.string())
     return pa.table(out)
+
+
+def _grams(tokens: Sequence[str]) -> list[str]:
+    """Distinct padded bigrams of all name tokens: an order-free fingerprint of the name."""
+    return sorted({f"_{t}_"[i:i + 2] for t in tokens for i in range(len(t) + 1)})
 
 
 def write_person_ids(path: Path, person_ids: Mapping[str, str]) -> None:

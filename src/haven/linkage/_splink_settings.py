@@ -15,9 +15,11 @@ Dialect = Literal["duckdb", "spark"]
 
 _SQL: dict[Dialect, dict[str, str]] = {
     "duckdb": {"jw": "jaro_winkler_similarity({a}, {b})", "dl": "damerau_levenshtein({a}, {b})",
-               "overlap": "list_has_any({a}, {b})", "size": "len({a})"},
+               "overlap": "list_has_any({a}, {b})", "size": "len({a})",
+               "common": "len(list_intersect({a}, {b}))"},
     "spark": {"jw": "jaro_winkler({a}, {b})", "dl": "levenshtein({a}, {b})",
-              "overlap": "arrays_overlap({a}, {b})", "size": "size({a})"},
+              "overlap": "arrays_overlap({a}, {b})", "size": "size({a})",
+              "common": "size(array_intersect({a}, {b}))"},
 }
 
 
@@ -38,7 +40,7 @@ class ModelConfig:
 
     extra_columns: tuple[str, ...] = ()
     extra_blocking: tuple[tuple[str, ...], ...] = ()
-    prior_recall: float = 0.8
+    prior_recall: float = 0.5
     max_u_pairs: float = 2e6
     seed: int = 42
     min_probability: float = 0.01
@@ -50,9 +52,14 @@ def _fn(dialect: Dialect, name: str, a: str, b: str = "") -> str:
     return _SQL[dialect][name].format(a=a, b=b)
 
 
-def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None
-           ) -> dict[str, Any]:
+def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None,
+           m: float | None = None) -> dict[str, Any]:
     level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    if m is not None:
+        # Fixed from domain knowledge: EM on victim data, full of namesakes and relatives,
+        # otherwise learns that "same name, other birth date" is a match.
+        level["m_probability"] = m
+        level["fix_m_probability"] = True
     if null:
         level["is_null_level"] = True
     if tf is not None:
@@ -61,25 +68,30 @@ def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None
     return level
 
 
-_SWAPPED = '"given_sk_l" = "family_sk_r" AND "family_sk_l" = "given_sk_r"'
+# m of the date-of-birth levels: same, partial, typo, same year, within 2 years, other.
+# Registries copy dates from documents most of the time; a wrong year is rare but real.
+_DOB_M = (0.775, 0.12, 0.08, 0.005, 0.005, 0.015)
 
 
-def _name(col: str, first: str | None, dialect: Dialect, tf: bool) -> dict[str, Any]:
-    jw = _fn(dialect, "jw", f'"{col}_l"', f'"{col}_r"')
-    levels = [
-        _level(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', "missing", null=True),
-        _level(f'"{col}_l" = "{col}_r"', "same spelling or transliteration",
-               tf=col if tf else None),
-        _level(_SWAPPED, "given and family name swapped"),
-    ]
-    if first is not None:
-        levels.append(_level(f'"{first}_l" = "{first}_r"', "same first given name"))
-    levels += [
-        _level(f"{jw} >= 0.92", "near spelling (Jaro-Winkler >= 0.92)"),
-        _level(f"{jw} >= 0.80", "similar spelling (Jaro-Winkler >= 0.80)"),
-        _level("ELSE", "different"),
-    ]
-    return {"output_column_name": col, "comparison_levels": levels}
+def _full_name(dialect: Dialect, tf: bool) -> dict[str, Any]:
+    """All name tokens at once, order-free: survives swapped fields, family-name-first
+    orders and names split differently between the given and family fields (Do | Thanh Ngoc
+    against Ngoc | Do Thanh). Fuzzy levels use the Dice coefficient of name bigrams."""
+    common = _fn(dialect, "common", '"name_grams_l"', '"name_grams_r"')
+    total = (f'({_fn(dialect, "size", chr(34) + "name_grams_l" + chr(34))} + '
+             f'{_fn(dialect, "size", chr(34) + "name_grams_r" + chr(34))})')
+    dice = f"(2.0 * {common} / {total})"
+    return {"output_column_name": "name", "comparison_levels": [
+        _level('"name_key_l" IS NULL OR "name_key_r" IS NULL', "missing", null=True),
+        _level('"name_key_l" = "name_key_r"', "same names (any order or transliteration)",
+               tf="name_key" if tf else None),
+        _level(f"{dice} >= 0.85", "names nearly the same (bigram Dice >= 0.85)"),
+        _level(f"{dice} >= 0.70", "names similar (bigram Dice >= 0.70)"),
+        _level(f"{dice} >= 0.55", "names partly similar (bigram Dice >= 0.55)"),
+        # Fixed: EM trains on pairs born the same day, which include twins (same family
+        # name and birth date, other given name) and would learn them as matches.
+        _level("ELSE", "different names", m=0.02),
+    ]}
 
 
 def _alias(dialect: Dialect) -> dict[str, Any]:
@@ -102,21 +114,25 @@ def _dob(dialect: Dialect) -> dict[str, Any]:
             + _fn(dialect, "dl", '"dob_l"', '"dob_r"') + " <= 1")
     return {"output_column_name": "date_of_birth", "comparison_levels": [
         _level('"dob_year_l" IS NULL OR "dob_year_r" IS NULL', "missing", null=True),
-        _level('"dob_l" = "dob_r"', "same date"),
-        _level(partial, "partial dates agree"),
-        _level(typo, "one digit or day/month swapped"),
-        _level(same, "same year"),
-        _level('abs("dob_year_l" - "dob_year_r") <= 2', "within two years"),
-        _level("ELSE", "different"),
+        _level('"dob_l" = "dob_r"', "same date", m=_DOB_M[0]),
+        _level(partial, "partial dates agree", m=_DOB_M[1]),
+        _level(typo, "one digit or day/month swapped", m=_DOB_M[2]),
+        _level(same, "same year", m=_DOB_M[3]),
+        _level('abs("dob_year_l" - "dob_year_r") <= 2', "within two years", m=_DOB_M[4]),
+        _level("ELSE", "different", m=_DOB_M[5]),
     ]}
 
 
-def _exact(col: str, name: str) -> dict[str, Any]:
+def _exact(col: str, name: str, m_same: float, u_same: float) -> dict[str, Any]:
+    """Sex and citizenship follow from names (Maria is female, Nguyen Vietnamese), so among
+    pairs that already agree on names they agree by chance far more often than among random
+    pairs. Their u is fixed to that conditional rate; random sampling would overcount them."""
+    same = _level(f'"{col}_l" = "{col}_r"', "same", m=m_same)
+    other = _level("ELSE", "different", m=1 - m_same)
+    same |= {"u_probability": u_same, "fix_u_probability": True}
+    other |= {"u_probability": 1 - u_same, "fix_u_probability": True}
     return {"output_column_name": name, "comparison_levels": [
-        _level(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', "missing", null=True),
-        _level(f'"{col}_l" = "{col}_r"', "same"),
-        _level("ELSE", "different"),
-    ]}
+        _level(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', "missing", null=True), same, other]}
 
 
 def _extra(col: str, dialect: Dialect) -> dict[str, Any]:
@@ -133,9 +149,8 @@ def _extra(col: str, dialect: Dialect) -> dict[str, Any]:
 def comparisons(config: ModelConfig, dialect: Dialect) -> list[dict[str, Any]]:
     """The comparisons, in the order their evidence is shown to a case worker."""
     tf = config.term_frequencies
-    out = [_name("given_sk", "given_first", dialect, tf), _name("family_sk", None, dialect, tf),
-           _alias(dialect), _dob(dialect), _exact("sex", "sex"),
-           _exact("citizenship", "citizenship")]
+    out = [_full_name(dialect, tf), _alias(dialect), _dob(dialect), _exact("sex", "sex", 0.98, 0.90),
+           _exact("citizenship", "citizenship", 0.95, 0.60)]
     out += [_extra(f"x_{c}", dialect) for c in config.extra_columns]
     return [c for c in out if c["output_column_name"] not in config.omit]
 
@@ -147,7 +162,9 @@ def blocking_rules(config: ModelConfig) -> list[str]:
         'l."name_key" = r."name_key"',
         'l."given_sk" = r."given_sk" AND l."dob_year" = r."dob_year"',
         'l."family_sk" = r."family_sk" AND l."dob_year" = r."dob_year"',
-        'l."family_sk" = r."family_sk" AND substr(l."given_sk", 1, 2) = substr(r."given_sk", 1, 2)',
+        'l."family_sk" = r."family_sk"',
+        'l."token_long" = r."token_long"',
+        'l."given_sk" = r."given_sk" AND substr(l."family_sk", 1, 1) = substr(r."family_sk", 1, 1)',
         'l."dob" = r."dob"',
         'l."given_sk" = r."family_sk"',
         'l."family_sk" = r."given_sk"',
@@ -168,7 +185,7 @@ def settings(config: ModelConfig, dialect: Dialect) -> dict[str, Any]:
         "blocking_rules_to_generate_predictions": [
             {"blocking_rule": r} for r in blocking_rules(config)],
         "retain_matching_columns": False,
-        "retain_intermediate_calculation_columns": False,
+        "retain_intermediate_calculation_columns": True,
         "additional_columns_to_retain": ["source_org"],
     }
 

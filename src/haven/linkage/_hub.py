@@ -1,0 +1,196 @@
+"""The linkage hub: compare encodings from any number of parties and count persons.
+
+The hub holds no key. It receives each party's encodings with their statistical attributes,
+finds candidate pairs (all pairs while that is cheap, Hamming-LSH blocking beyond), scores them
+with Sørensen–Dice and clusters them with the same constrained clustering as the cleartext
+path, so that one strong link never chains two persons together.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from haven.exceptions import ConfigurationError, Conflict
+from haven.linkage._cluster import ClusterOptions, cluster_edges, person_id_for
+from haven.linkage._kernels import dice_pairs, dice_threshold_dense
+
+__all__ = ["EncodedParty", "HubOptions", "HubResult", "candidate_pairs", "link_parties"]
+
+Bits = npt.NDArray[np.uint64]
+Index = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class EncodedParty:
+    """One data holder's export: encodings and statistical attributes, no identities.
+
+    Attributes:
+        source_org: the party (an organisation code).
+        record_ids: the party's opaque record ids.
+        bits: one encoding per record (packed uint64 rows).
+        scheme: `EncodingSpec.scheme` the party used.
+        key_check: `key_check(key)` of the party's key.
+        attributes: statistical attributes per record (source_country, sex, ...).
+    """
+
+    source_org: str
+    record_ids: list[str]
+    bits: Bits
+    scheme: str
+    key_check: str
+    attributes: dict[str, list[str | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class HubOptions:
+    """Hub settings.
+
+    Attributes:
+        threshold: Dice coefficient from which two records may be one person.
+        min_dice: pairs below this are not kept at all (they count as 0 support).
+        min_support: mean Dice over all cross pairs needed to merge two clusters.
+        one_per_source: at most one record per party in a person.
+        exhaustive_limit: up to this many records every pair is compared; beyond, LSH.
+        lsh_bands: number of Hamming-LSH bands.
+        lsh_bits: sampled bit positions per band.
+        seed: seed of the band positions (public: no secret is involved).
+    """
+
+    threshold: float = 0.70
+    min_dice: float = 0.66
+    min_support: float = 0.60
+    one_per_source: bool = False
+    exhaustive_limit: int = 20_000
+    lsh_bands: int = 40
+    lsh_bits: int = 24
+    seed: int = 7
+
+
+@dataclass(frozen=True)
+class HubResult:
+    """Person id per record over all parties, and the counts the statistics module needs."""
+
+    record_ids: list[str]
+    sources: list[str]
+    person_ids: dict[str, str]
+    comparisons: int
+    candidate_pairs: int
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def persons(self) -> int:
+        return len(set(self.person_ids.values()))
+
+    def persons_by(self, attribute: Sequence[str | None]) -> dict[str | None, int]:
+        """Distinct persons per value of a record attribute (e.g. source_country)."""
+        seen: dict[str | None, set[str]] = {}
+        for record_id, value in zip(self.record_ids, attribute, strict=True):
+            seen.setdefault(value, set()).add(self.person_ids[record_id])
+        return {k: len(v) for k, v in seen.items()}
+
+
+def _check_parties(parties: Sequence[EncodedParty]) -> None:
+    if not parties:
+        raise ConfigurationError("the hub needs at least one party's encodings")
+    schemes = {p.scheme for p in parties}
+    if len(schemes) > 1:
+        raise ConfigurationError("the parties used different encoding schemes")
+    if len({p.key_check for p in parties}) > 1:
+        raise ConfigurationError("the parties used different keys (key checks differ)")
+    if len({p.bits.shape[1] for p in parties}) > 1:
+        raise ConfigurationError("the parties' encodings differ in length")
+    seen: set[str] = set()
+    for party in parties:
+        clash = seen.intersection(party.record_ids)
+        if clash:
+            raise Conflict(f"record id {sorted(clash)[0]} occurs in more than one party")
+        seen.update(party.record_ids)
+
+
+def _pairs_within(groups: Index, order: Index) -> tuple[Index, Index]:
+    """All index pairs inside runs of equal `groups` values (groups sorted by `order`)."""
+    keys = groups[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    left: list[Index] = []
+    right: list[Index] = []
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+        members = order[start:start + size]
+        i, j = np.triu_indices(size, k=1)
+        left.append(members[i])
+        right.append(members[j])
+    if not left:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(left), np.concatenate(right)
+
+
+def candidate_pairs(bits: Bits, options: HubOptions) -> tuple[Index, Index]:
+    """Hamming-LSH candidates: pairs that agree on all sampled bits of at least one band.
+
+    Two encodings agreeing on a share s of their bits collide in one band with probability
+    about s ** lsh_bits; with 40 bands of 24 bits, pairs at Dice 0.8 on balanced encodings
+    (s ~ 0.9) are found with probability > 0.99 while random pairs (s ~ 0.5) almost never are.
+    """
+    total_bits = bits.shape[1] * 64
+    rng = np.random.default_rng(options.seed)
+    dense = np.unpackbits(bits.view(np.uint8), axis=1, bitorder="little")
+    left: list[Index] = []
+    right: list[Index] = []
+    weights = (1 << np.arange(options.lsh_bits, dtype=np.int64))
+    for _ in range(options.lsh_bands):
+        positions = rng.choice(total_bits, size=options.lsh_bits, replace=False)
+        keys = dense[:, positions].astype(np.int64) @ weights
+        i, j = _pairs_within(keys, np.argsort(keys, kind="stable"))
+        left.append(np.minimum(i, j))
+        right.append(np.maximum(i, j))
+    if not left:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    pair_keys = np.unique(np.concatenate(left) * len(bits) + np.concatenate(right))
+    return pair_keys // len(bits), pair_keys % len(bits)
+
+
+def _score(bits: Bits, options: HubOptions) -> tuple[Index, Index, npt.NDArray[np.float64], int,
+                                                    int]:
+    n = len(bits)
+    if n <= options.exhaustive_limit:
+        i, j, dice = dice_threshold_dense(bits, bits, options.min_dice, same=True)
+        return i, j, dice, n * (n - 1) // 2, n * (n - 1) // 2
+    left, right = candidate_pairs(bits, options)
+    dice = dice_pairs(bits, left, right)
+    keep = dice >= options.min_dice
+    return left[keep], right[keep], dice[keep], len(left), len(left)
+
+
+def link_parties(parties: Sequence[EncodedParty], options: HubOptions | None = None
+                 ) -> HubResult:
+    """Link all parties' encodings into persons.
+
+    Raises:
+        ConfigurationError: the parties used different schemes or keys.
+        Conflict: a record id occurs in two parties.
+    """
+    opts = options or HubOptions()
+    _check_parties(parties)
+    bits = np.concatenate([p.bits for p in parties])
+    record_ids = [r for p in parties for r in p.record_ids]
+    sources = [p.source_org for p in parties for _ in p.record_ids]
+    i, j, dice, comparisons, candidates = _score(bits, opts)
+    cluster = ClusterOptions(threshold=opts.threshold, min_support=opts.min_support,
+                             one_per_source=opts.one_per_source)
+    labels = cluster_edges(len(record_ids), zip(i.tolist(), j.tolist(), dice.tolist(),
+                                                strict=True), cluster, sources=sources)
+    groups: dict[int, list[str]] = {}
+    for record_id, label in zip(record_ids, labels.tolist(), strict=True):
+        groups.setdefault(label, []).append(record_id)
+    ids = {label: person_id_for(members, namespace="hub") for label, members in groups.items()}
+    person_ids = {r: ids[label] for r, label in zip(record_ids, labels.tolist(), strict=True)}
+    per_source = Counter(sources)
+    return HubResult(record_ids, sources, person_ids, comparisons, candidates,
+                     {"records": len(record_ids), "parties": len(parties),
+                      "records_per_party": dict(per_source), "scored_pairs": int(len(dice))})
