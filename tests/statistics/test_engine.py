@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 import pytest
+from tests.statistics.reference import reference_counts
 
 from haven.statistics._definitions import TOTAL, TableSpec
 from haven.statistics._engine import CountTable, DuckDBEngine, SparkEngine
 from haven.statistics._sql import DUCKDB, SPARK, table_sql
-from tests.statistics.reference import reference_counts
 
 VICTIM_SPECS = [
     ((), "persons"),

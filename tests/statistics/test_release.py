@@ -11,6 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
+from tests.statistics.conftest import fill_registry, victim_table
 
 from haven.exceptions import NotFound, ValidationFailed
 from haven.registry import Registry
@@ -30,7 +31,6 @@ from haven.statistics._release import (
     set_budget,
 )
 from haven.statistics._tables import PrivacySpendRow, ReleaseRow
-from tests.statistics.conftest import fill_registry, victim_table
 
 SPEC = TableSpec.parse("victims", ["sex", "exploitation"], years=[2017, 2018, 2019])
 

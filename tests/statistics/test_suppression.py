@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
+from tests.statistics.conftest import victim_table
 
 from haven.statistics._definitions import TOTAL, TableSpec
 from haven.statistics._engine import CountTable, DuckDBEngine, cell_keys
 from haven.statistics._lp import bounds_of_variables
 from haven.statistics._suppression import Suppression, relations, suppress
-from tests.statistics.conftest import victim_table
 
 Key = tuple[str, ...]
 
@@ -83,7 +83,8 @@ def _table(by: tuple[str, ...], data: pa.Table) -> CountTable:
     return DuckDBEngine().count(spec, data)
 
 
-@pytest.mark.parametrize("by", [("sex", "age_group"), ("sex", "exploitation"), ("year", "status", "sex"),
+@pytest.mark.parametrize("by", [("sex", "age_group"), ("sex", "exploitation"),
+                                ("year", "status", "sex"),
                                 ("age_group", "sex", "citizenship_group"),
                                 ("citizenship_group", "age_band")])
 def test_no_suppressed_cell_can_be_solved_for(by: tuple[str, ...]) -> None:

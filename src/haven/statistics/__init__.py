@@ -6,8 +6,9 @@ a release policy: suppression with secondary suppression proved by an LP audit, 
 differential privacy (OpenDP, integer noise) against a budget ledger in the database.
 
 >>> spec = TableSpec.parse("victims", ["sex", "exploitation"], years=[2018])
->>> release = release_table(registry, spec, SuppressionPolicy(), actor="rapporteur")  # doctest: +SKIP
->>> export(release, "sdmx")                                                          # doctest: +SKIP
+>>> policy = SuppressionPolicy()
+>>> release = release_table(registry, spec, policy, actor="rapporteur")  # doctest: +SKIP
+>>> export(release, "sdmx")                                             # doctest: +SKIP
 
 Names load lazily, so that importing the package (e.g. for its database tables during a
 migration) does not import DuckDB, OpenDP or matplotlib.

@@ -37,8 +37,8 @@ __all__ = [
     "Dimension",
     "Subject",
     "TableSpec",
-    "country_codes",
     "citizenship_codes",
+    "country_codes",
 ]
 
 TOTAL = "_T"

@@ -25,8 +25,7 @@ from types import MappingProxyType
 
 import opendp.prelude as dp
 
-from haven.exceptions import ValidationFailed
-from haven.exceptions import FieldProblem
+from haven.exceptions import FieldProblem, ValidationFailed
 from haven.statistics._definitions import TOTAL, Counting, TableSpec
 from haven.statistics._engine import CountTable
 
@@ -127,7 +126,7 @@ def accuracy(spec: TableSpec, policy: DPPolicy) -> Accuracy:
     """The noise scale and accuracy for `spec` under `policy`: public, needs no data."""
     delta = sensitivity(spec, policy)
     scale = dp.binary_search_param(lambda s: _mechanism(s), d_in=delta, d_out=policy.epsilon)
-    spent = float(_mechanism(scale).map(delta))
+    spent = float(_mechanism(scale).map(delta))  # type: ignore[no-untyped-call]
     half = float(dp.discrete_laplacian_scale_to_accuracy(scale, policy.alpha))
     return Accuracy(delta, float(scale), spent, half, 1 - policy.alpha)
 

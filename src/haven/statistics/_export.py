@@ -134,12 +134,12 @@ def to_sdmx_csv(release: Release, *, dataflow: str | None = None) -> str:
 
 def write_xlsx(release: Release, path: Path) -> Path:
     """A workbook: the table (long format), its metadata and the code lists used."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
 
     book = Workbook()
     sheet = book.active
-    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
+    assert sheet is not None
     sheet.title = "table"
     fields = [*release.dimensions, "value", "flag", "half_width_95"]
     sheet.append(fields)

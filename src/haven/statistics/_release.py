@@ -146,7 +146,7 @@ class Release:
     def policy_text(self) -> str:
         if isinstance(self.policy, DPPolicy):
             acc = self.accuracy
-            assert acc is not None  # noqa: S101 - set for every DP release
+            assert acc is not None
             return (f"differential privacy: epsilon {acc.epsilon:g}, discrete Laplace scale "
                     f"{acc.scale:g}, sensitivity {acc.sensitivity}; a cell is within "
                     f"±{acc.noised:.1f} of the true count with {acc.confidence:.0%} confidence")
@@ -218,7 +218,7 @@ def release_counts(registry: Registry, table: CountTable, policy: Policy, *, act
     with Session(registry.engine) as session, session.begin():
         spend = None
         if isinstance(policy, DPPolicy):
-            assert acc is not None  # noqa: S101 - computed above
+            assert acc is not None
             spend = _spend(session, table.spec.subject.value, acc.epsilon, release_id)
         _record(session, registry, release_id, at, actor, channel, table.spec, policy,
                 values, digest)
@@ -260,7 +260,7 @@ def _dp_values(table: CountTable, acc: Accuracy
                ) -> tuple[dict[Key, int | None], dict[Key, CellStatus]]:
     noisy = privatise(table, acc)
     values: dict[Key, int | None] = {k: noisy[k] for k in table.cells}
-    return values, {k: CellStatus.NOISED for k in table.cells}
+    return values, dict.fromkeys(table.cells, CellStatus.NOISED)
 
 
 def _published_keys(table: CountTable, values: Mapping[Key, int | None]

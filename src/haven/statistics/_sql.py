@@ -12,11 +12,16 @@ The plan, for a table of `unit`s (persons or registrations) by some dimensions:
    unit once (`count(DISTINCT unit)` where a unit can reach several cells).
 """
 
+# ruff: noqa: S608 - every identifier comes from DIMENSIONS and every literal is a validated code
+# (ISO country, year, code list) checked by `_literal`; no user text reaches the SQL.
+
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from haven.exceptions import ConfigurationError
 from haven.standard import EU27
 from haven.statistics._definitions import Counting, Dimension, Subject, TableSpec
 
@@ -36,7 +41,7 @@ class Dialect:
     min_by: str
 
     def array(self, values: list[str]) -> str:
-        quoted = ", ".join(f"'{v}'" for v in values)
+        quoted = ", ".join(_literal(v) for v in values)
         return f"[{quoted}]" if self.name == "duckdb" else f"array({quoted})"
 
     def ordered(self, *parts: str) -> str:
@@ -98,10 +103,10 @@ def _victim_columns(d: Dialect) -> dict[str, str]:
 def _suspect_columns(d: Dialect) -> dict[str, str]:
     single = "CASE WHEN citizenship IS NULL THEN 'UNK' ELSE citizenship END"
     own = (f"CASE WHEN {single} = 'UNK' THEN 'unknown' WHEN {single} = organisation_country "
-           f"THEN 'national' WHEN {single} IN ({', '.join(repr(c) for c in _EU)}) "
+           f"THEN 'national' WHEN {single} IN ({_in_list(tuple(_EU))}) "
            f"THEN 'other_eu' ELSE 'non_eu' END")
     eu = (f"CASE WHEN {single} = 'UNK' THEN 'unknown' WHEN {single} IN "
-          f"({', '.join(repr(c) for c in _EU)}) THEN 'eu' ELSE 'non_eu' END")
+          f"({_in_list(tuple(_EU))}) THEN 'eu' ELSE 'non_eu' END")
     return {
         "sex": "coalesce(sex, 'unknown')",
         "suspect_citizenship": single,
@@ -111,8 +116,20 @@ def _suspect_columns(d: Dialect) -> dict[str, str]:
     }
 
 
+_SAFE = re.compile(r"^[A-Za-z0-9_+\-]{1,40}$")
+
+
+def _literal(value: str | int) -> str:
+    """A SQL literal for a code or year; anything but a plain code is refused."""
+    if isinstance(value, int):
+        return str(int(value))
+    if not _SAFE.match(value):
+        raise ConfigurationError("refusing a code that is not a plain identifier in SQL")
+    return f"'{value}'"
+
+
 def _in_list(values: tuple[int, ...] | tuple[str, ...]) -> str:
-    return ", ".join(repr(str(v)) if isinstance(v, str) else str(v) for v in values)
+    return ", ".join(_literal(v) for v in values)
 
 
 def _rec(spec: TableSpec, d: Dialect, source: str, max_records: int | None) -> str:
@@ -146,10 +163,10 @@ def _single(spec: TableSpec, d: Dialect, singles: list[Dimension]) -> str:
         cols = "".join(f", {s.name}" for s in singles)
         return f"SELECT DISTINCT unit{cols} FROM rec"
     # A person's value is the first known one, in registration order.
-    parts = [
-        f"{d.min_by}({s.name}, {d.ordered(f'{s.name} = {_unknown(s)}', 'registered_on', 'record_id')})"
-        f" AS {s.name}" for s in singles
-    ]
+    parts = []
+    for s in singles:
+        order = d.ordered(f"{s.name} = {_unknown(s)}", "registered_on", "record_id")
+        parts.append(f"{d.min_by}({s.name}, {order}) AS {s.name}")
     return f"SELECT unit, {', '.join(parts)} FROM rec GROUP BY unit"
 
 

@@ -202,6 +202,11 @@ def table(
 
     if not year:
         _fail("give the years to count with --year, e.g. --year 2018")
+    fmt = fmt.lower()
+    if fmt not in ("text", "csv", "json", "sdmx", "xlsx"):
+        _fail("--format must be text, csv, json, sdmx or xlsx")
+    if fmt == "xlsx" and out is None:
+        _fail("--format xlsx needs --out FILE")
     years = _years(year)
     spec = _run(lambda: TableSpec.parse(subject, _split(by), years=years,
                                         countries=_split(country) or None, counting=counting))
@@ -281,6 +286,10 @@ def sdg(
     spec = _run(lambda: TableSpec.parse("victims", dims, years=_years(year),
                                         countries=_split(country) or None))
     pop = _run(lambda: load_population(population))
+    for name, code in (("sex", 2), ("age_group", 3)):
+        if name in dims and not any(k[code] != "_T" for k in pop):
+            _fail(f"the population file has no {name} split; pass a demo_pjan extract "
+                  "with --population")
     registry = _registry(home)
     release = _run(lambda: release_table(registry, spec, SuppressionPolicy(), actor=_actor(),
                                          channel="cli:sdg"))
