@@ -15,12 +15,18 @@ from haven.registry._analytics import SUSPECT_SCHEMA, VICTIM_SCHEMA, AggregateSc
 from haven.registry._audit import AuditEvent, VerifyReport
 from haven.registry._crypto import KeyRing, generate_key_file
 from haven.registry._database import create_database_engine, migrate
-from haven.registry._export import ExportFormat, export_records, neutralise_cell
+from haven.registry._export import (
+    ExportFormat,
+    export_records,
+    export_xlsx,
+    neutralise_cell,
+    write_xlsx,
+)
 from haven.registry._grants import GRANTABLE_FIELDS, GrantPublic
 from haven.registry._import import ImportReport, detect_kind, import_file
 from haven.registry._registry import Registry, Transaction
 from haven.registry._scope import AdminScope, Scope
-from haven.registry._stores import Outcome, Page, VictimFilter
+from haven.registry._stores import HistoryEntry, Outcome, Page, VictimFilter
 
 __all__ = [
     "GRANTABLE_FIELDS",
@@ -31,6 +37,7 @@ __all__ = [
     "AuditEvent",
     "ExportFormat",
     "GrantPublic",
+    "HistoryEntry",
     "ImportReport",
     "KeyRing",
     "Outcome",
@@ -43,8 +50,10 @@ __all__ = [
     "create_database_engine",
     "detect_kind",
     "export_records",
+    "export_xlsx",
     "generate_key_file",
     "import_file",
     "migrate",
     "neutralise_cell",
+    "write_xlsx",
 ]

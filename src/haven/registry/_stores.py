@@ -24,7 +24,15 @@ from haven.exceptions import Conflict, FieldProblem, NotFound, PermissionDenied,
 from haven.registry._audit import AuditAction, AuditEvent, AuditLog
 from haven.registry._crypto import KeyRing
 from haven.registry._scope import Scope
-from haven.registry._tables import CaseRow, IdentityRow, SuspectRow, VictimRow
+from haven.registry._tables import (
+    AuditEntryRow,
+    CaseRow,
+    IdentityRow,
+    SuspectRow,
+    VictimRow,
+    case_suspects,
+    case_victims,
+)
 from haven.standard import (
     CaseCreate,
     CasePublic,
@@ -41,7 +49,15 @@ from haven.standard import (
     problems_from,
 )
 
-__all__ = ["CaseStore", "Outcome", "Page", "SuspectStore", "VictimFilter", "VictimStore"]
+__all__ = [
+    "CaseStore",
+    "HistoryEntry",
+    "Outcome",
+    "Page",
+    "SuspectStore",
+    "VictimFilter",
+    "VictimStore",
+]
 
 Outcome = Literal["created", "updated", "unchanged"]
 T = TypeVar("T")
@@ -72,6 +88,17 @@ class VictimFilter:
     external_id_prefix: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One audit entry about a record, as a case worker reads it: who did what, when."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    fields: list[str]
+
+
 class _Audited:
     def __init__(self, session: Session, scope: Scope, keys: KeyRing, audit: AuditLog) -> None:
         self._session = session
@@ -89,6 +116,17 @@ class _Audited:
             entity_id=None if entity_id is None else str(entity_id),
             detail=detail or {},
         ))
+
+    def _history(self, record_id: uuid.UUID) -> list[HistoryEntry]:
+        rows = self._session.scalars(
+            select(AuditEntryRow).where(AuditEntryRow.entity_id == str(record_id))
+            .order_by(AuditEntryRow.seq))
+        entries = []
+        for row in rows:
+            detail = json.loads(row.detail)
+            fields = detail.get("fields", []) if isinstance(detail, dict) else []
+            entries.append(HistoryEntry(row.seq, row.at, row.actor, row.action, list(fields)))
+        return entries
 
 
 def _fields_of(model: BaseModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -213,6 +251,12 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
 
         store = GrantStore(self._session, self._scope, self._keys, self._audit)
         return store.read(self.kind, record_id)
+
+    def history(self, record_id: uuid.UUID) -> list[HistoryEntry]:
+        """Every audit entry about an own record (reading it is audited too)."""
+        row = self._row(record_id)
+        self._record("read", self.kind, row.id, {"fields": ["history"]})
+        return self._history(row.id)
 
     def get_detail(self, record_id: uuid.UUID) -> DetailT:
         """The record with its identifying data; needs the scope's identifying permission."""
@@ -482,6 +526,20 @@ class CaseStore(_Audited):
         if changed:
             self._record("update", "case", row.id, {"fields": changed, "version": row.version})
         return self._public(row)
+
+    def with_member(self, kind: str, record_id: uuid.UUID) -> list[CasePublic]:
+        """The own organisation's cases that a victim or suspect belongs to."""
+        link = case_victims if kind == "victim" else case_suspects
+        column = link.c.victim_id if kind == "victim" else link.c.suspect_id
+        rows = self._session.scalars(
+            self._scoped().join(link, link.c.case_id == CaseRow.id).where(column == record_id)
+            .order_by(CaseRow.opened_on)).all()
+        return [self._public(r) for r in rows]
+
+    def history(self, case_id: uuid.UUID) -> list[HistoryEntry]:
+        row = self._row(case_id)
+        self._record("read", "case", row.id, {"fields": ["history"]})
+        return self._history(row.id)
 
     def records(self) -> Iterator[CaseCreate]:
         """Every case of the organisation in its create form, for exports."""
