@@ -85,12 +85,12 @@ def _db_api(engine: Dialect, spark: Any | None) -> Any:
         raise ConfigurationError("the Spark engine needs haven[spark] (pyspark)") from None
     if spark is None:
         raise ConfigurationError("the Spark engine needs a SparkSession")
-    return SparkAPI(spark_session=spark)
+    return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
 
 
 def _register(db_api: Any, table: pa.Table, engine: Dialect, spark: Any | None) -> Any:
     if engine == "spark":
-        assert spark is not None  # noqa: S101 - checked by _db_api
+        assert spark is not None
         frame = spark.createDataFrame(table.to_pylist(), schema=_spark_schema(table))
         return db_api.register(frame)
     return db_api.register(table)
@@ -163,7 +163,8 @@ def score_pairs(prepared: pa.Table, model: dict[str, Any], config: ModelConfig |
     linker = Linker(_register(db_api, prepared, engine, spark), model,
                     log_level=logging.WARNING)
     frame = linker.inference.predict(threshold_match_probability=cfg.min_probability)
-    result = frame.as_pyarrow_table() if engine == "duckdb" else _spark_to_arrow(frame)
+    result = (frame.as_pyarrow_table()  # type: ignore[no-untyped-call]
+              if engine == "duckdb" else _spark_to_arrow(frame))
     index = {r: i for i, r in enumerate(prepared.column("record_id").to_pylist())}
     left = np.array([index[r] for r in result.column("record_id_l").to_pylist()], np.int64)
     right = np.array([index[r] for r in result.column("record_id_r").to_pylist()], np.int64)

@@ -43,7 +43,7 @@ def _lane_sum(counts: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
     """
     words = counts.shape[-1]
     if words % 8 or words > 24:  # the lane trick needs 8-word groups and no byte overflow
-        return counts.sum(axis=-1, dtype=np.uint64)
+        return np.asarray(counts.sum(axis=-1, dtype=np.uint64), dtype=np.uint64)
     grouped = counts.view(np.uint64)
     summed = grouped[..., 0].copy()
     for k in range(1, grouped.shape[-1]):
@@ -123,8 +123,9 @@ def dice_pairs(bits: Bits, left: npt.NDArray[np.int64], right: npt.NDArray[np.in
         li, ri = left[span], right[span]
         common = _lane_sum(np.bitwise_count(bits[li] & bits[ri])).astype(np.int64)
         denominator = pops[li] + pops[ri]
-        return np.divide(2.0 * common, denominator, out=np.zeros(len(li)),
-                         where=denominator > 0)
+        dice: npt.NDArray[np.float64] = np.divide(
+            2.0 * common, denominator, out=np.zeros(len(li)), where=denominator > 0)
+        return dice
 
     if len(left) == 0:
         return np.zeros(0)

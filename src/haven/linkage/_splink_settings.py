@@ -149,8 +149,8 @@ def _extra(col: str, dialect: Dialect) -> dict[str, Any]:
 def comparisons(config: ModelConfig, dialect: Dialect) -> list[dict[str, Any]]:
     """The comparisons, in the order their evidence is shown to a case worker."""
     tf = config.term_frequencies
-    out = [_full_name(dialect, tf), _alias(dialect), _dob(dialect), _exact("sex", "sex", 0.98, 0.90),
-           _exact("citizenship", "citizenship", 0.95, 0.60)]
+    out = [_full_name(dialect, tf), _alias(dialect), _dob(dialect),
+           _exact("sex", "sex", 0.98, 0.90), _exact("citizenship", "citizenship", 0.95, 0.60)]
     out += [_extra(f"x_{c}", dialect) for c in config.extra_columns]
     return [c for c in out if c["output_column_name"] not in config.omit]
 
