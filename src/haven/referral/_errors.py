@@ -1,0 +1,88 @@
+"""The referral package's errors, rooted in Haven's one tree.
+
+    HavenError
+    ├── ReferralError                 a rule of the referral domain refuses the action (409)
+    │   ├── ForbiddenTransition       the pathway or referral cannot take this step now
+    │   ├── ConsentMissing            no consent (or legal ground) covers the referral
+    │   └── CapacityExhausted         the service has no free place
+    ├── PackageRefused                a transnational package is not accepted (400)
+    │   ├── MisaddressedPackage       addressed to another installation (421)
+    │   ├── UnknownPartner            the sender is not a partner of this installation (403)
+    │   ├── TamperedPackage           the signature or the encryption does not verify
+    │   ├── StalePackage              its timestamp lies outside the accepted window
+    │   └── ReplayedPackage           its id has been received before (409)
+    └── DeliveryFailed                the partner did not acknowledge a package (502)
+
+Messages carry ids and codes, never personal data.
+"""
+
+from __future__ import annotations
+
+from haven.exceptions import HavenError
+
+__all__ = [
+    "CapacityExhausted",
+    "ConsentMissing",
+    "DeliveryFailed",
+    "ForbiddenTransition",
+    "MisaddressedPackage",
+    "PackageRefused",
+    "ReferralError",
+    "ReplayedPackage",
+    "StalePackage",
+    "TamperedPackage",
+    "UnknownPartner",
+]
+
+
+class ReferralError(HavenError):
+    status_code = 409
+
+
+class ForbiddenTransition(ReferralError):
+    """A step the state machine does not allow from where the pathway or referral stands."""
+
+    def __init__(self, subject: str, subject_id: object, step: str, stage: str, reason: str
+                 ) -> None:
+        self.subject_id = subject_id
+        self.step = step
+        self.stage = stage
+        self.reason = reason
+        super().__init__(f"{subject} {subject_id}: {step} is not allowed at stage {stage}: "
+                         f"{reason}")
+
+
+class ConsentMissing(ReferralError):
+    """No recorded consent, or legal ground with its reason, covers this referral."""
+
+
+class CapacityExhausted(ReferralError):
+    """The chosen service has no free place."""
+
+
+class PackageRefused(HavenError):
+    status_code = 400
+
+
+class MisaddressedPackage(PackageRefused):
+    status_code = 421
+
+
+class UnknownPartner(PackageRefused):
+    status_code = 403
+
+
+class TamperedPackage(PackageRefused):
+    pass
+
+
+class StalePackage(PackageRefused):
+    pass
+
+
+class ReplayedPackage(PackageRefused):
+    status_code = 409
+
+
+class DeliveryFailed(HavenError):
+    status_code = 502
