@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from haven.access import LoginPolicy
 from haven.standard import VictimCreate, validate_record
+
+# argon2id at a test-sized cost: the production default (64 MiB, 3 passes) is tested once, in
+# tests/access/test_accounts.py; everywhere else it would only make the suite slow.
+FAST_LOGIN = LoginPolicy(argon2_time_cost=1, argon2_memory_kib=1024)
 
 VICTIM_FIELDS: dict[str, Any] = {
     "external_id": "V-0001",

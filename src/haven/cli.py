@@ -326,7 +326,7 @@ def demo(
 
     if directory.exists():
         shutil.rmtree(directory)
-    settings = Settings(home=directory, dev_scope=True)
+    settings = Settings(home=directory)
     with _progress("building demo data", None) as advance:
         summary = build_demo(settings, persons=persons, seed=seed, progress=advance)
     err.print(summary.describe(f"http://{host}:{port}"), markup=False)

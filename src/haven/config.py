@@ -5,18 +5,22 @@
     HAVEN_KEY_FILE         file holding the data key (default: HAVEN_HOME/haven.key)
     HAVEN_DATA_KEY         the data key itself, base64 (instead of a key file)
     HAVEN_PRODUCTION       "1" in production: refuses development settings and demo keys
-    HAVEN_DEV_SCOPE        "1" lets the API take the organisation scope from a request header;
-                           for development and the demo only, refused in production
     HAVEN_AUDIT_ANCHOR     file where `haven audit anchor` writes the chain's head, checked by
                            `haven audit verify`
+    HAVEN_OIDC_ISSUER      OpenID Connect: the identity provider's issuer URL (turns OIDC on)
+    HAVEN_OIDC_CLIENT_ID   OpenID Connect: Haven's client id at the provider
+    HAVEN_OIDC_CLIENT_SECRET  OpenID Connect: the client secret (none for a public client)
+    HAVEN_OIDC_REDIRECT_URI   OpenID Connect: https://<host>/auth/oidc/callback
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from haven.exceptions import ConfigurationError
 
@@ -25,6 +29,18 @@ __all__ = ["Settings"]
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _https_or_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    return parts.scheme == "http" and loopback
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +52,11 @@ class Settings:
     key_file: Path | None = None
     data_key_b64: str | None = field(default=None, repr=False)
     production: bool = False
-    dev_scope: bool = False
     audit_anchor: Path | None = None
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    oidc_redirect_uri: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -49,8 +68,11 @@ class Settings:
             key_file=Path(env["HAVEN_KEY_FILE"]) if env.get("HAVEN_KEY_FILE") else None,
             data_key_b64=env.get("HAVEN_DATA_KEY") or None,
             production=_flag(env.get("HAVEN_PRODUCTION")),
-            dev_scope=_flag(env.get("HAVEN_DEV_SCOPE")),
             audit_anchor=Path(env["HAVEN_AUDIT_ANCHOR"]) if env.get("HAVEN_AUDIT_ANCHOR") else None,
+            oidc_issuer=env.get("HAVEN_OIDC_ISSUER") or None,
+            oidc_client_id=env.get("HAVEN_OIDC_CLIENT_ID") or None,
+            oidc_client_secret=env.get("HAVEN_OIDC_CLIENT_SECRET") or None,
+            oidc_redirect_uri=env.get("HAVEN_OIDC_REDIRECT_URI") or None,
         )
         settings.check()
         return settings
@@ -70,5 +92,22 @@ class Settings:
 
     def check(self) -> None:
         """Refuse combinations that are unsafe in production."""
-        if self.production and self.dev_scope:
-            raise ConfigurationError("HAVEN_DEV_SCOPE is for development only; not in production")
+        self._check_oidc()
+
+    def _check_oidc(self) -> None:
+        required = {"HAVEN_OIDC_ISSUER": self.oidc_issuer,
+                    "HAVEN_OIDC_CLIENT_ID": self.oidc_client_id,
+                    "HAVEN_OIDC_REDIRECT_URI": self.oidc_redirect_uri}
+        if not any(required.values()) and not self.oidc_client_secret:
+            return
+        missing = [name for name, value in required.items() if not value]
+        if missing:
+            raise ConfigurationError(f"OpenID Connect also needs {', '.join(missing)}")
+        for name in ("HAVEN_OIDC_ISSUER", "HAVEN_OIDC_REDIRECT_URI"):
+            url = required[name] or ""
+            if urlsplit(url).scheme not in {"http", "https"}:
+                raise ConfigurationError(f"{name} must be an http(s) URL")
+            # Over plain http a network attacker could swap the provider's keys or read codes.
+            if self.production and not _https_or_loopback(url):
+                raise ConfigurationError(f"{name} must use https:// in production "
+                                         "(http:// only on a loopback address)")

@@ -6,11 +6,30 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from haven.access import Accounts, Role, UserCreate
 from haven.config import Settings
 from haven.registry import AdminScope, Registry, Scope
 from haven.standard import OrganisationPublic
 
 __all__ = ["DemoSummary", "build_demo"]
+
+
+# Who logs in to the demo: (user name, display name, organisation code, roles). Every
+# organisation also gets a case worker "<code>.cw". The demo password is printed, never used
+# outside the demo (the demo key is refused in production).
+DEMO_PASSWORD = "haven-demo-2021"
+DEMO_USERS: list[tuple[str, str, str, list[Role]]] = [
+    ("anna", "Anna de Vries", "nl-police", [Role.CASE_WORKER]),
+    ("jan", "Jan Bakker", "nl-police", [Role.FIRST_LINE_WORKER]),
+    ("sanne", "Sanne Visser", "nl-police", [Role.SUPERVISOR]),
+    ("fatima", "Fatima El Amrani", "nl-ngo", [Role.CASE_WORKER]),
+    ("ioana", "Ioana Popescu", "ro-ngo", [Role.CASE_WORKER]),
+    ("mihai", "Mihai Ionescu", "ro-police", [Role.ANALYST]),
+    ("lotte", "Lotte Janssens", "be-police", [Role.CASE_WORKER]),
+    ("rapporteur", "Nationaal Rapporteur", "nl-police", [Role.RAPPORTEUR]),
+    ("orgadmin", "Pieter Smit", "nl-police", [Role.ORG_ADMIN]),
+    ("admin", "Systeembeheer", "nl-police", [Role.SYSTEM_ADMIN]),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,15 +39,16 @@ class DemoSummary:
     victims: Counter[str]
     suspects: Counter[str]
     cases: Counter[str]
+    users: list[tuple[str, str, str]]  # user name, organisation code, roles
 
     def describe(self, url: str) -> str:
         lines = [
             "Haven demo ready: every record is synthetic.",
             f"  database: {self.database_url}",
             f"  open:     {url}/  (API documentation at {url}/docs)",
-            "  the API takes the organisation from the X-Haven-Organisation header, e.g.",
-            f"    curl -H 'X-Haven-Organisation: {self.organisations[0].code}' "
-            f"{url}/api/victims?limit=5",
+            f"  log in with one of these users, password {DEMO_PASSWORD!r}:",
+            *(f"    {name:<12} {org:<22} {roles}" for name, org, roles in self.users),
+            "    and <organisation code>.cw, a case worker in each organisation",
             "  organisations:",
         ]
         for org in self.organisations:
@@ -65,6 +85,24 @@ def build_demo(settings: Settings, *, persons: int = 1500, seed: int = 2021,
             for c in (c for c in data.cases if c.organisation_code == code):
                 tx.cases.create(c.record)
                 cases[code] += 1
+    users = _demo_users(registry, orgs)
     registry.close()
     return DemoSummary(settings.resolved_database_url, list(orgs.values()), victims, suspects,
-                       cases)
+                       cases, users)
+
+
+def _demo_users(registry: Registry, orgs: dict[str, OrganisationPublic]
+                ) -> list[tuple[str, str, str]]:
+    accounts = Accounts(registry)
+    shown = []
+    wanted = list(DEMO_USERS) + [
+        (f"{code}.cw", f"Case worker {code}", code, [Role.CASE_WORKER]) for code in orgs]
+    for username, display, code, roles in wanted:
+        if code not in orgs:
+            continue
+        accounts.create_user(None, orgs[code].id, UserCreate(
+            username=username, display_name=display, password=DEMO_PASSWORD, roles=roles,
+            locale="nl" if code.startswith(("nl", "be")) and username != "anna" else "en"))
+        if not username.endswith(".cw"):
+            shown.append((username, code, ", ".join(r.value for r in roles)))
+    return shown

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from factories import FAST_LOGIN
 from haven.access import (
     Accounts,
     AuthenticationFailed,
@@ -25,7 +26,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def accounts(registry: Registry) -> Accounts:
-    return Accounts(registry)
+    return Accounts(registry, FAST_LOGIN)
 
 
 @pytest.fixture
@@ -36,12 +37,16 @@ def worker(accounts: Accounts, org: OrganisationPublic) -> str:
     return "anna.devries"
 
 
-def test_password_is_hashed_with_argon2id(accounts: Accounts, worker: str) -> None:
+def test_password_is_hashed_with_argon2id(registry: Registry, org: OrganisationPublic) -> None:
+    accounts = Accounts(registry)  # the production cost
+    accounts.create_user(None, org.id, UserCreate(
+        username="anna", display_name="Anna", password=PASSWORD, roles=[Role.CASE_WORKER]))
     with accounts.registry.session() as session:
         row = session.scalars(select(UserRow)).one()
     assert row.password_hash is not None
-    assert row.password_hash.startswith("$argon2id$")
+    assert row.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert PASSWORD not in row.password_hash
+    assert accounts.login("anna", PASSWORD)[1].principal.username == "anna"
 
 
 def test_login_opens_a_fresh_session_each_time(accounts: Accounts, worker: str) -> None:

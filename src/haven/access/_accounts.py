@@ -51,12 +51,11 @@ __all__ = [
     "UserPublic",
 ]
 
-_HASHER = PasswordHasher()
 # Verifying against this when the user does not exist keeps response times alike, so that
 # timing does not tell which usernames exist.
 @cache
-def _dummy_hash() -> str:
-    return _HASHER.hash("haven-dummy-password-for-timing")
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("haven-dummy-password-for-timing")
 
 
 TOKEN_PREFIX = "hvn_"  # noqa: S105 - a public marker that lets scanners spot leaked tokens
@@ -81,6 +80,18 @@ class LoginPolicy:
     idle_timeout: timedelta = timedelta(minutes=30)
     absolute_timeout: timedelta = timedelta(hours=12)
     min_password_length: int = 12
+    # argon2id cost: argon2-cffi's defaults, RFC 9106's second recommended setting. Tests
+    # lower them; an installation may raise them.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+
+    def hasher(self) -> PasswordHasher:
+        return _hasher(self.argon2_time_cost, self.argon2_memory_kib)
+
+
+@cache
+def _hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
 
 
 Username = Annotated[
@@ -147,6 +158,7 @@ class Accounts:
     def __init__(self, registry: Registry, policy: LoginPolicy | None = None) -> None:
         self.registry = registry
         self.policy = policy or LoginPolicy()
+        self._hasher = self.policy.hasher()
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -186,7 +198,7 @@ class Accounts:
                 row = UserRow(
                     id=uuid.uuid4(), organisation_id=organisation_id, username=user.username,
                     display_name=user.display_name, roles=[r.value for r in user.roles],
-                    password_hash=_HASHER.hash(user.password) if user.password else None,
+                    password_hash=self._hasher.hash(user.password) if user.password else None,
                     locale=user.locale, oidc_subject=user.oidc_subject, failed_logins=0,
                     disabled=False)
                 session.add(row)
@@ -235,7 +247,7 @@ class Accounts:
                     session.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
             if password is not None:
                 self.check_password(password, row.username)
-                row.password_hash = _HASHER.hash(password)
+                row.password_hash = self._hasher.hash(password)
                 row.failed_logins, row.locked_until = 0, None
                 session.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
                 changed.append("password")
@@ -287,15 +299,15 @@ class Accounts:
                      now: datetime) -> UserRow | None:
         """The user if the password is right and the account open; records failures."""
         if row is None or row.password_hash is None:
-            _verify(_dummy_hash(), password)
+            _verify(self._hasher, _dummy_hash(self._hasher), password)
             return None
         locked = _aware(row.locked_until)
         if row.disabled or (locked is not None and locked > now):
-            _verify(_dummy_hash(), password)
+            _verify(self._hasher, _dummy_hash(self._hasher), password)
             self._audit(session, f"user:{row.username}", row.organisation_id, "login_refused",
                         row.id, {"reason": "locked or disabled"})
             return None
-        if not _verify(row.password_hash, password):
+        if not _verify(self._hasher, row.password_hash, password):
             row.failed_logins += 1
             detail: dict[str, object] = {"failures": row.failed_logins}
             if row.failed_logins >= self.policy.max_failures:
@@ -305,8 +317,8 @@ class Accounts:
             self._audit(session, f"user:{row.username}", row.organisation_id, "login_failed",
                         row.id, detail)
             return None
-        if _HASHER.check_needs_rehash(row.password_hash):
-            row.password_hash = _HASHER.hash(password)
+        if self._hasher.check_needs_rehash(row.password_hash):
+            row.password_hash = self._hasher.hash(password)
         row.failed_logins, row.locked_until = 0, None
         return row
 
@@ -411,9 +423,9 @@ class Accounts:
                         row.id, {})
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def _verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
     try:
-        return _HASHER.verify(password_hash, password)
+        return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

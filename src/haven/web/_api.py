@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from haven.access import Permission, record_scope
 from haven.registry import Page, VictimFilter
 from haven.standard import (
     CaseCreate,
@@ -26,7 +27,8 @@ from haven.standard import (
     VictimPublic,
     VictimUpdate,
 )
-from haven.web._scope import ScopeDep, registry_of
+from haven.web._auth import PrincipalDep
+from haven.web._deps import accounts_of, registry_of
 
 __all__ = ["router"]
 
@@ -57,8 +59,51 @@ def health() -> Health:
     return Health(status="ok")
 
 
+class Me(BaseModel):
+    username: str
+    display_name: str
+    organisation_id: uuid.UUID
+    roles: list[str]
+    permissions: list[str]
+    via: str
+
+
+@router.get("/me")
+def me(principal: PrincipalDep) -> Me:
+    """Who the API sees: the user, organisation, roles and the permissions in force."""
+    return Me(username=principal.username, display_name=principal.display_name,
+              organisation_id=principal.organisation_id,
+              roles=sorted(r.value for r in principal.roles),
+              permissions=sorted(p.value for p in principal.permissions), via=principal.via)
+
+
+class TokenRequest(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    permissions: list[Permission] | None = None
+    expires_at: datetime | None = None
+
+
+class TokenCreated(BaseModel):
+    id: uuid.UUID
+    token: str
+
+
+@router.post("/tokens", status_code=201)
+def create_token(request: Request, principal: PrincipalDep, body: TokenRequest) -> TokenCreated:
+    """A new API token for your own account, with at most your permissions; shown once."""
+    permissions = frozenset(body.permissions) if body.permissions is not None else None
+    token, token_id = accounts_of(request).create_token(principal, body.name, permissions,
+                                                        body.expires_at)
+    return TokenCreated(id=token_id, token=token)
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(request: Request, principal: PrincipalDep, token_id: uuid.UUID) -> None:
+    accounts_of(request).revoke_token(principal, token_id)
+
+
 @router.get("/organisations")
-def organisations(request: Request) -> list[OrganisationPublic]:
+def organisations(request: Request, _principal: PrincipalDep) -> list[OrganisationPublic]:
     """The directory of organisations (not personal data)."""
     return registry_of(request).organisations()
 
@@ -66,7 +111,7 @@ def organisations(request: Request) -> list[OrganisationPublic]:
 # -- victims ------------------------------------------------------------------------------------
 @router.get("/victims")
 def list_victims(
-    request: Request, scope: ScopeDep, offset: Offset = 0, limit: Limit = 50,
+    request: Request, principal: PrincipalDep, offset: Offset = 0, limit: Limit = 50,
     identification_status: IdentificationStatus | None = None, sex: Sex | None = None,
     registered_from: date | None = None, registered_to: date | None = None,
     external_id: Annotated[str | None, Query(max_length=100)] = None,
@@ -74,94 +119,109 @@ def list_victims(
     filters = VictimFilter(
         identification_status=identification_status, sex=sex, registered_from=registered_from,
         registered_to=registered_to, external_id_prefix=external_id)
+    scope = record_scope(principal, Permission.READ_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return PageOut.of(tx.victims.page(filters, offset=offset, limit=limit))
 
 
 @router.post("/victims", status_code=201)
-def create_victim(request: Request, scope: ScopeDep, record: VictimCreate) -> VictimPublic:
+def create_victim(request: Request, principal: PrincipalDep, record: VictimCreate) -> VictimPublic:
+    scope = record_scope(principal, Permission.CREATE_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return tx.victims.create(record)
 
 
 @router.get("/victims/{victim_id}")
-def get_victim(request: Request, scope: ScopeDep, victim_id: uuid.UUID) -> VictimPublic:
+def get_victim(request: Request, principal: PrincipalDep, victim_id: uuid.UUID) -> VictimPublic:
+    scope = record_scope(principal, Permission.READ_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return tx.victims.get(victim_id)
 
 
 @router.get("/victims/{victim_id}/identifying")
-def get_victim_identifying(request: Request, scope: ScopeDep, victim_id: uuid.UUID
+def get_victim_identifying(request: Request, principal: PrincipalDep, victim_id: uuid.UUID
                            ) -> VictimDetail:
     """The record with names and documents; needs the identifying permission; audited."""
+    scope = record_scope(principal, Permission.READ_IDENTIFYING)
     with registry_of(request).transaction(scope) as tx:
         return tx.victims.get_detail(victim_id)
 
 
 @router.patch("/victims/{victim_id}")
-def update_victim(request: Request, scope: ScopeDep, victim_id: uuid.UUID,
+def update_victim(request: Request, principal: PrincipalDep, victim_id: uuid.UUID,
                   changes: VictimUpdate) -> VictimPublic:
     """Change the given fields; `version` must be the one read, else 409."""
+    scope = record_scope(principal, Permission.UPDATE_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return tx.victims.update(victim_id, changes)
 
 
 # -- suspects -----------------------------------------------------------------------------------
 @router.get("/suspects")
-def list_suspects(request: Request, scope: ScopeDep, offset: Offset = 0, limit: Limit = 50
+def list_suspects(request: Request, principal: PrincipalDep, offset: Offset = 0, limit: Limit = 50
                   ) -> PageOut[SuspectPublic]:
+    scope = record_scope(principal, Permission.READ_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return PageOut.of(tx.suspects.page(offset=offset, limit=limit))
 
 
 @router.post("/suspects", status_code=201)
-def create_suspect(request: Request, scope: ScopeDep, record: SuspectCreate) -> SuspectPublic:
+def create_suspect(request: Request, principal: PrincipalDep, record: SuspectCreate
+                   ) -> SuspectPublic:
+    scope = record_scope(principal, Permission.CREATE_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return tx.suspects.create(record)
 
 
 @router.get("/suspects/{suspect_id}")
-def get_suspect(request: Request, scope: ScopeDep, suspect_id: uuid.UUID) -> SuspectPublic:
+def get_suspect(request: Request, principal: PrincipalDep, suspect_id: uuid.UUID) -> SuspectPublic:
+    scope = record_scope(principal, Permission.READ_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return tx.suspects.get(suspect_id)
 
 
 @router.get("/suspects/{suspect_id}/identifying")
-def get_suspect_identifying(request: Request, scope: ScopeDep, suspect_id: uuid.UUID
+def get_suspect_identifying(request: Request, principal: PrincipalDep, suspect_id: uuid.UUID
                             ) -> SuspectDetail:
+    scope = record_scope(principal, Permission.READ_IDENTIFYING)
     with registry_of(request).transaction(scope) as tx:
         return tx.suspects.get_detail(suspect_id)
 
 
 @router.patch("/suspects/{suspect_id}")
-def update_suspect(request: Request, scope: ScopeDep, suspect_id: uuid.UUID,
+def update_suspect(request: Request, principal: PrincipalDep, suspect_id: uuid.UUID,
                    changes: SuspectUpdate) -> SuspectPublic:
+    scope = record_scope(principal, Permission.UPDATE_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return tx.suspects.update(suspect_id, changes)
 
 
 # -- cases --------------------------------------------------------------------------------------
 @router.get("/cases")
-def list_cases(request: Request, scope: ScopeDep, offset: Offset = 0, limit: Limit = 50
+def list_cases(request: Request, principal: PrincipalDep, offset: Offset = 0, limit: Limit = 50
                ) -> PageOut[CasePublic]:
+    scope = record_scope(principal, Permission.READ_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return PageOut.of(tx.cases.page(offset=offset, limit=limit))
 
 
 @router.post("/cases", status_code=201)
-def create_case(request: Request, scope: ScopeDep, record: CaseCreate) -> CasePublic:
+def create_case(request: Request, principal: PrincipalDep, record: CaseCreate) -> CasePublic:
+    scope = record_scope(principal, Permission.CREATE_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return tx.cases.create(record)
 
 
 @router.get("/cases/{case_id}")
-def get_case(request: Request, scope: ScopeDep, case_id: uuid.UUID) -> CasePublic:
+def get_case(request: Request, principal: PrincipalDep, case_id: uuid.UUID) -> CasePublic:
+    scope = record_scope(principal, Permission.READ_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return tx.cases.get(case_id)
 
 
 @router.patch("/cases/{case_id}")
-def update_case(request: Request, scope: ScopeDep, case_id: uuid.UUID, changes: CaseUpdate
+def update_case(request: Request, principal: PrincipalDep, case_id: uuid.UUID, changes: CaseUpdate
                 ) -> CasePublic:
+    scope = record_scope(principal, Permission.UPDATE_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return tx.cases.update(case_id, changes)

@@ -1,10 +1,16 @@
-"""HavenError -> HTTP response, in one place (domain code never raises HTTP errors)."""
+"""HavenError -> HTTP response, in one place (domain code never raises HTTP errors).
+
+API paths answer JSON; pages answer an HTML page in the reader's language, and a request
+that needs a log-in is sent to the log-in page.
+"""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from haven.exceptions import HavenError, ValidationFailed
 from haven.standard import problems_from_errors
@@ -22,17 +28,43 @@ def _body(error: HavenError) -> dict[str, object]:
     return body
 
 
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _page(request: Request, error: HavenError) -> Response:
+    from haven.web._auth import NotLoggedIn
+    from haven.web._i18n import translator
+    from haven.web._render import render
+
+    if isinstance(error, NotLoggedIn) and request.method == "GET":
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    _ = translator(request.cookies.get("haven_lang"))
+    titles = {401: _("Please log in"), 403: _("Not allowed"), 404: _("Not found"),
+              409: _("Changed meanwhile"), 422: _("Not valid")}
+    status = error.status_code
+    message = str(error) if status < 500 else _("Something went wrong. The error was logged.")
+    info = getattr(request.state, "session_info", None)
+    return render(request, "error.html", info, status_code=status,
+                  title=titles.get(status, _("Error")), message=message)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HavenError)
-    async def _haven_error(_request: Request, error: HavenError) -> JSONResponse:
+    async def _haven_error(request: Request, error: HavenError) -> Response:
+        if not _is_api(request):
+            return _page(request, error)
         status = error.status_code
         # A 500 says nothing about internals (it may be a key or integrity problem).
         body = _body(error) if status < 500 else {"error": "ServerError",
                                                    "detail": "internal error; see the server log"}
-        return JSONResponse(body, status_code=status)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _request_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _request_invalid(request: Request, error: RequestValidationError) -> Response:
         # FastAPI's own 422 echoes every input value, names included; ours withholds them.
         problems = problems_from_errors(error.errors(), skip_prefix=1)
+        if not _is_api(request):
+            return _page(request, ValidationFailed(problems))
         return JSONResponse(_body(ValidationFailed(problems)), status_code=422)

@@ -1,0 +1,79 @@
+"""Translations: gettext catalogs (Babel), one per language, chosen per user.
+
+A language is a folder `locales/<code>/LC_MESSAGES/haven.po`; Haven finds every such folder
+at start-up and compiles it in memory, so adding a language is adding a file (see
+docs/i18n.md), no code. English is the source language and always present.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from haven.web._labels import LABELS
+
+__all__ = ["DEFAULT_LOCALE", "LOCALES_DIR", "Translator", "available_locales", "translator"]
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DEFAULT_LOCALE = "en"
+
+
+@cache
+def available_locales() -> dict[str, str]:
+    """Language code -> its own name ("nl" -> "Nederlands"), English first."""
+    codes = {DEFAULT_LOCALE}
+    if LOCALES_DIR.is_dir():
+        codes |= {p.parent.parent.name for p in LOCALES_DIR.glob("*/LC_MESSAGES/haven.po")}
+    ordered = [DEFAULT_LOCALE, *sorted(codes - {DEFAULT_LOCALE})]
+    return {code: (Locale.parse(code).get_display_name(code) or code).capitalize()
+            for code in ordered}
+
+
+@cache
+def _translations(code: str) -> NullTranslations:
+    path = LOCALES_DIR / code / "LC_MESSAGES" / "haven.po"
+    if not path.exists():
+        return NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=code)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    """What templates call: `_("text")`, `label(code)`."""
+
+    locale: str
+    gettext: Callable[[str], str]
+
+    def __call__(self, text: str, **values: object) -> str:
+        translated = self.gettext(text)
+        return translated % values if values else translated
+
+    def label(self, code: StrEnum | str | None, kind: type[StrEnum] | None = None) -> str:
+        if code is None:
+            return ""
+        enum_cls = kind or (type(code) if isinstance(code, StrEnum) else None)
+        english = LABELS.get(enum_cls, {}).get(str(code)) if enum_cls else None
+        return self.gettext(english) if english else str(code)
+
+
+def pick_locale(wanted: str | None) -> str:
+    return wanted if wanted in available_locales() else DEFAULT_LOCALE
+
+
+def translator(locale: str | None) -> Translator:
+    code = pick_locale(locale)
+    return Translator(code, _translations(code).gettext)

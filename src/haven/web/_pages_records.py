@@ -1,0 +1,256 @@
+"""Pages for victims, suspects and cases: lists with search and paging, forms, record pages.
+
+Forms post the same flat fields as the CSV layout, so one conversion (`to_nested`) and one
+validation serve imports, the API and the UI alike; problems are shown next to their fields.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from haven.access import Permission, can, record_scope
+from haven.exceptions import FieldProblem, ValidationFailed
+from haven.registry import VictimFilter
+from haven.standard import (
+    COLUMNS,
+    ExploitationForm,
+    IdentificationStatus,
+    IsicSection,
+    MeansOfControl,
+    OnlinePlatform,
+    RecruiterRelation,
+    RecruitmentMethod,
+    Sex,
+    VictimCreate,
+    VictimUpdate,
+    Vulnerability,
+    to_flat,
+    to_nested,
+    validate_record,
+)
+from haven.web._auth import SessionDep
+from haven.web._deps import registry_of
+from haven.web._i18n import Translator, translator
+from haven.web._render import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 25
+_IDENTIFYING_FORM_FIELDS = ["given_names", "family_name", "aliases", "date_of_birth",
+                            "place_of_birth", "documents", "phones"]
+
+
+def _options(enum_cls: Any, _: Translator) -> list[tuple[str, str]]:
+    return [(m.value, _.label(m)) for m in enum_cls]
+
+
+def _form_options(_: Translator) -> dict[str, list[tuple[str, str]]]:
+    return {
+        "statuses": _options(IdentificationStatus, _), "sexes": _options(Sex, _),
+        "forms": _options(ExploitationForm, _), "sectors": [(s.value, s.value) for s in
+                                                             IsicSection],
+        "controls": _options(MeansOfControl, _), "methods": _options(RecruitmentMethod, _),
+        "platforms": [(p.value, p.value.replace("_", " ")) for p in OnlinePlatform],
+        "relations": _options(RecruiterRelation, _), "vulnerabilities": _options(Vulnerability, _),
+    }
+
+
+def _flat_from_form(form: FormData, *, identifying: bool) -> dict[str, str]:
+    """The posted form as one flat (CSV-layout) row."""
+    row: dict[str, str] = {}
+    for column in COLUMNS["victim"]:
+        if column in _IDENTIFYING_FORM_FIELDS and not identifying:
+            continue
+        if column == "exploitation":
+            sector = str(form.get("exploitation_sector") or "")
+            forms = [str(v) for v in form.getlist("exploitation")]
+            row[column] = ";".join(f"{f}:{sector}" if f == "labour" and sector else f
+                                   for f in forms)
+        elif column in ("means_of_control", "vulnerabilities"):
+            row[column] = ";".join(str(v) for v in form.getlist(column))
+        elif column == "citizenships":
+            row[column] = str(form.get(column) or "").replace(",", ";").strip()
+        else:
+            row[column] = str(form.get(column) or "").strip()
+    return row
+
+
+def _errors_by_field(problems: tuple[FieldProblem, ...], _: Translator) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        base = re.split(r"[\[.]", problem.field, maxsplit=1)[0]
+        if base == "recruitment":
+            base = "recruitment_method"
+        errors.setdefault(base, []).append(_(problem.reason))
+    return errors
+
+
+def _form_values(record: VictimCreate | None, identifying: bool) -> dict[str, str]:
+    if record is None:
+        return {"registered_on": date.today().isoformat(), "identification_status": "presumed"}
+    values = to_flat("victim", record, identifying=identifying)
+    parts = [e for e in values.get("exploitation", "").split(";") if e]
+    values["exploitation"] = ";".join(p.split(":")[0] for p in parts)
+    values["exploitation_sector"] = next((p.split(":")[1] for p in parts if ":" in p), "")
+    return values
+
+
+# -- victims ------------------------------------------------------------------------------------
+@router.get("/victims", response_class=HTMLResponse)
+def victims(
+    request: Request, info: SessionDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    identification_status: IdentificationStatus | None = None,
+    sex: Sex | None = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    filters = VictimFilter(
+        identification_status=identification_status, sex=sex, external_id_prefix=q or None,
+        registered_from=date(year, 1, 1) if year else None,
+        registered_to=date(year, 12, 31) if year else None)
+    with registry_of(request).transaction(record_scope(info.principal)) as tx:
+        result = tx.victims.page(filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    template = "_victim_rows.html" if request.headers.get("HX-Request") else "victims.html"
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    query = {k: v for k, v in {"q": q, "identification_status": identification_status,
+                               "sex": sex, "year": year}.items() if v}
+    return render(request, template, info, result=result, page=page, pages=pages,
+                  query=query, options=_form_options(translator(info.principal.locale)))
+
+
+@router.get("/victims/new", response_class=HTMLResponse)
+def new_victim(request: Request, info: SessionDep) -> HTMLResponse:
+    record_scope(info.principal, Permission.CREATE_RECORDS)
+    return _victim_form(request, info, None, _form_values(None, True), {})
+
+
+def _victim_form(request: Request, info: SessionDep, record_id: uuid.UUID | None,
+                 values: dict[str, str], errors: dict[str, list[str]], version: int = 0,
+                 status_code: int = 200) -> HTMLResponse:
+    _ = translator(info.principal.locale)
+    identifying = record_id is None or can(info.principal, Permission.READ_IDENTIFYING)
+    return render(request, "victim_form.html", info, status_code=status_code,
+                  record_id=record_id, values=values, errors=errors, version=version,
+                  identifying=identifying, options=_form_options(_))
+
+
+@router.post("/victims/new", response_model=None)
+async def create_victim(request: Request, info: SessionDep) -> Response:
+    scope = record_scope(info.principal, Permission.CREATE_RECORDS)
+    values = _flat_from_form(await request.form(), identifying=True)
+    _ = translator(info.principal.locale)
+    try:
+        record = validate_record(VictimCreate, to_nested("victim", values))
+        with registry_of(request).transaction(scope) as tx:
+            created = tx.victims.create(record)
+    except ValidationFailed as failure:
+        return _victim_form(request, info, None, values,
+                            _errors_by_field(failure.problems, _), status_code=422)
+    return RedirectResponse(f"/victims/{created.id}?created=1", status_code=303)
+
+
+@router.get("/victims/{victim_id}", response_class=HTMLResponse)
+def victim_page(request: Request, info: SessionDep, victim_id: uuid.UUID,
+                identifying: bool = False, created: bool = False) -> HTMLResponse:
+    principal = info.principal
+    scope = record_scope(principal)
+    with registry_of(request).transaction(scope) as tx:
+        record = tx.victims.get(victim_id)
+        identity = None
+        if identifying and can(principal, Permission.READ_IDENTIFYING):
+            identity = tx.victims.get_detail(victim_id).identifying
+        history = tx.victims.history(victim_id) if can(principal, Permission.READ_HISTORY) \
+            else None
+        cases = tx.cases.with_member("victim", victim_id)
+    return render(request, "victim.html", info, record=record, identity=identity,
+                  show_identifying=identifying, history=history, cases=cases, created=created)
+
+
+@router.get("/victims/{victim_id}/edit", response_class=HTMLResponse)
+def edit_victim(request: Request, info: SessionDep, victim_id: uuid.UUID) -> HTMLResponse:
+    scope = record_scope(info.principal, Permission.UPDATE_RECORDS)
+    identifying = scope.identifying
+    with registry_of(request).transaction(scope) as tx:
+        public = tx.victims.get(victim_id)
+        detail = tx.victims.get_detail(victim_id) if identifying else None
+    data = public.model_dump(mode="json", exclude={"id", "organisation_id", "version",
+                                                   "person_id", "age_group", "age_band"})
+    data["identifying"] = detail.identifying.model_dump(mode="json") if (
+        detail and detail.identifying) else None
+    record = VictimCreate.model_validate(data, context={"today": date.max})
+    return _victim_form(request, info, victim_id, _form_values(record, identifying), {},
+                        version=public.version)
+
+
+@router.post("/victims/{victim_id}/edit", response_model=None)
+async def update_victim(request: Request, info: SessionDep, victim_id: uuid.UUID) -> Response:
+    scope = record_scope(info.principal, Permission.UPDATE_RECORDS)
+    form = await request.form()
+    values = _flat_from_form(form, identifying=scope.identifying)
+    version = int(str(form.get("version") or 0))
+    _ = translator(info.principal.locale)
+    try:
+        record = validate_record(VictimCreate, to_nested("victim", values))
+        changes = record.model_dump(mode="json", exclude={"external_id", "age_group",
+                                                          "age_band", "age_estimated"})
+        if not scope.identifying:
+            changes.pop("identifying", None)
+        with registry_of(request).transaction(scope) as tx:
+            tx.victims.update(victim_id, VictimUpdate.model_validate({**changes,
+                                                                      "version": version}))
+    except ValidationFailed as failure:
+        return _victim_form(request, info, victim_id, values,
+                            _errors_by_field(failure.problems, _), version, status_code=422)
+    return RedirectResponse(f"/victims/{victim_id}", status_code=303)
+
+
+# -- suspects and cases -------------------------------------------------------------------------
+@router.get("/suspects", response_class=HTMLResponse)
+def suspects(request: Request, info: SessionDep,
+             page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    with registry_of(request).transaction(record_scope(info.principal)) as tx:
+        result = tx.suspects.page(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    return render(request, "suspects.html", info, result=result, page=page, pages=pages)
+
+
+@router.get("/suspects/{suspect_id}", response_class=HTMLResponse)
+def suspect_page(request: Request, info: SessionDep, suspect_id: uuid.UUID) -> HTMLResponse:
+    principal = info.principal
+    with registry_of(request).transaction(record_scope(principal)) as tx:
+        record = tx.suspects.get(suspect_id)
+        history = tx.suspects.history(suspect_id) if can(principal, Permission.READ_HISTORY) \
+            else None
+        cases = tx.cases.with_member("suspect", suspect_id)
+    return render(request, "suspect.html", info, record=record, history=history, cases=cases)
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases(request: Request, info: SessionDep,
+          page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    with registry_of(request).transaction(record_scope(info.principal)) as tx:
+        result = tx.cases.page(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    return render(request, "cases.html", info, result=result, page=page, pages=pages)
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, info: SessionDep, case_id: uuid.UUID) -> HTMLResponse:
+    principal = info.principal
+    with registry_of(request).transaction(record_scope(principal)) as tx:
+        record = tx.cases.get(case_id)
+        victims = {v: tx.victims.find(v) for v in record.victims}
+        suspects_found = {s: tx.suspects.find(s) for s in record.suspects}
+        history = tx.cases.history(case_id) if can(principal, Permission.READ_HISTORY) else None
+    return render(request, "case.html", info, record=record, victims=victims,
+                  suspects=suspects_found, history=history)

@@ -1,0 +1,85 @@
+"""Web fixtures: an app on the test registry, users of several roles, logged-in clients."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from factories import FAST_LOGIN
+from haven.access import Accounts, Principal, Role, UserCreate
+from haven.config import Settings
+from haven.registry import Registry
+from haven.standard import OrganisationPublic
+from haven.web import create_app
+
+PASSWORD = "a long test password 1"
+
+
+@dataclass
+class Users:
+    accounts: Accounts
+    org: OrganisationPublic
+    other_org: OrganisationPublic
+
+    def add(self, username: str, roles: list[Role], org: OrganisationPublic | None = None,
+            locale: str = "en") -> str:
+        self.accounts.create_user(None, (org or self.org).id, UserCreate(
+            username=username, display_name=username.title(), password=PASSWORD, roles=roles,
+            locale=locale))
+        return username
+
+    def principal(self, username: str) -> Principal:
+        return self.accounts.login(username, PASSWORD)[1].principal
+
+    def token(self, username: str) -> dict[str, str]:
+        token, _ = self.accounts.create_token(self.principal(username), "test")
+        return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def app_settings(settings: Settings) -> Settings:
+    return settings
+
+
+@pytest.fixture
+def client(registry: Registry, app_settings: Settings) -> TestClient:
+    return TestClient(create_app(registry, app_settings, login_policy=FAST_LOGIN))
+
+
+@pytest.fixture
+def users(client: TestClient, org: OrganisationPublic, other_org: OrganisationPublic) -> Users:
+    users = Users(client.app.state.accounts, org, other_org)  # type: ignore[attr-defined]
+    users.add("worker", [Role.CASE_WORKER])
+    users.add("fieldworker", [Role.FIRST_LINE_WORKER])
+    users.add("outsider", [Role.SUPERVISOR], other_org)
+    users.add("rapporteur", [Role.RAPPORTEUR])
+    users.add("analyst", [Role.ANALYST])
+    users.add("orgadmin", [Role.ORG_ADMIN])
+    users.add("sysadmin", [Role.SYSTEM_ADMIN])
+    return users
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client: TestClient, users: Users) -> Callable[[str], TestClient]:
+    """Log a fresh client in as `username` through the real form; returns that client."""
+
+    def do(username: str) -> TestClient:
+        browser = TestClient(client.app)
+        page = browser.get("/login")
+        response = browser.post("/login", data={
+            "username": username, "password": PASSWORD, "csrf_token": csrf_of(page.text)},
+            follow_redirects=False)
+        assert response.status_code == 303, response.text
+        return browser
+
+    return do
