@@ -155,13 +155,14 @@ def _add(table: AdTable, row: Mapping[str, object], line: int, seen: set[str],
         return
     seen.add(ad_id)
     table.id.append(ad_id)
-    table.site.append(_text(row.get("site")))
+    # sites, cities and countries repeat across a million ads: one string object each
+    table.site.append(sys.intern(_text(row.get("site"))))
     table.url.append(_text(row.get("url")))
     table.posted_at.append(posted)
     table.title.append(title)
     table.text.append(text)
-    table.city.append(_text(row.get("city")).strip())
-    table.country.append(country)
+    table.city.append(sys.intern(_text(row.get("city")).strip()))
+    table.country.append(None if country is None else sys.intern(country))
     table.price.append(price if price is None or price == price else None)
     table.image_hashes.append(_hashes(row.get("image_hashes")))
 

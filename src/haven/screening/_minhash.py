@@ -78,12 +78,18 @@ def signatures(shingles: list[U64], batch: int = 512) -> U32:
     return out
 
 
-def band_keys(sig: U32) -> U64:
-    """One 64-bit key per (ad, band): ads sharing a key share all rows of that band."""
+def band_keys(sig: U32, chunk: int = 65_536) -> U64:
+    """One 64-bit key per (ad, band): ads sharing a key share all rows of that band.
+
+    Computed in chunks: the 64-bit temporaries of a million signatures would take 2 GB.
+    """
     n = sig.shape[0]
-    rows = sig.reshape(n, BANDS, _ROWS).astype(np.uint64)
     salt = np.arange(BANDS, dtype=np.uint64)[None, :] * np.uint64(0x2545F4914F6CDD1D)
-    keys: U64 = (rows * _BAND_MIX[None, None, :]).sum(axis=2, dtype=np.uint64) + salt
+    keys: U64 = np.empty((n, BANDS), dtype=np.uint64)
+    for lo in range(0, n, chunk):
+        rows = sig[lo:lo + chunk].reshape(-1, BANDS, _ROWS).astype(np.uint64)
+        rows *= _BAND_MIX[None, None, :]
+        keys[lo:lo + chunk] = rows.sum(axis=2, dtype=np.uint64) + salt
     return keys
 
 

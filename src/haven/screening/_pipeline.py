@@ -96,8 +96,15 @@ def _refine_batch(jobs: list[TemplateJob]) -> list[list[Template]]:
 
 
 def _merge(parts: list[ChunkResult]) -> ChunkResult:
+    """One result from the chunks' results, emptying `parts` as it goes (no second copy)."""
     out = ChunkResult()
-    for p in parts:
+    rows = sum(len(p.sig) for p in parts)
+    out.sig = np.empty((rows, parts[0].sig.shape[1] if parts else 0), dtype=np.uint32)
+    sizes: list[np.ndarray] = []
+    lo = 0
+    parts.reverse()
+    while parts:
+        p = parts.pop()
         out.phones += p.phones
         out.emails += p.emails
         out.handles += p.handles
@@ -106,8 +113,10 @@ def _merge(parts: list[ChunkResult]) -> ChunkResult:
         out.price_eur += p.price_eur
         out.cues += p.cues
         out.tokens += p.tokens
-    out.sig = np.vstack([p.sig for p in parts]) if parts else np.empty((0, 0), np.uint32)
-    out.n_shingles = np.concatenate([p.n_shingles for p in parts]) if parts else out.n_shingles
+        out.sig[lo:lo + len(p.sig)] = p.sig
+        lo += len(p.sig)
+        sizes.append(p.n_shingles)
+    out.n_shingles = np.concatenate(sizes) if sizes else out.n_shingles
     return out
 
 
