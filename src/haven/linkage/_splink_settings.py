@@ -48,13 +48,19 @@ class ModelConfig:
     omit: tuple[str, ...] = ()
 
 
+def _unquoted(sql: str) -> str:
+    """Our column names are plain lower-case identifiers; Spark reads "x" as a string, so
+    the SQL is written with quotes for legibility and sent without them."""
+    return sql.replace('"', "")
+
+
 def _fn(dialect: Dialect, name: str, a: str, b: str = "") -> str:
     return _SQL[dialect][name].format(a=a, b=b)
 
 
 def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None,
            m: float | None = None) -> dict[str, Any]:
-    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    level: dict[str, Any] = {"sql_condition": _unquoted(sql), "label_for_charts": label}
     if m is not None:
         # Fixed from domain knowledge: EM on victim data, full of namesakes and relatives,
         # otherwise learns that "same name, other birth date" is a match.
@@ -173,7 +179,7 @@ def blocking_rules(config: ModelConfig) -> list[str]:
     ]
     for key in config.extra_blocking:
         rules.append(" AND ".join(f'l."x_{c}" = r."x_{c}"' for c in key))
-    return rules
+    return [_unquoted(r) for r in rules]
 
 
 def settings(config: ModelConfig, dialect: Dialect) -> dict[str, Any]:
