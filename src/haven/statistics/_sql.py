@@ -17,6 +17,7 @@ The plan, for a table of `unit`s (persons or registrations) by some dimensions:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,10 +40,29 @@ class Dialect:
     overlaps: str
     explode: str
     min_by: str
+    materialized: str
 
     def array(self, values: list[str]) -> str:
         quoted = ", ".join(_literal(v) for v in values)
         return f"[{quoted}]" if self.name == "duckdb" else f"array({quoted})"
+
+    def collect(self, expr: str) -> str:
+        return f"list({expr})" if self.name == "duckdb" else f"collect_list({expr})"
+
+    def distinct(self, expr: str) -> str:
+        return f"list_distinct({expr})" if self.name == "duckdb" else f"array_distinct({expr})"
+
+    def drop(self, expr: str, literal: str) -> str:
+        if self.name == "duckdb":
+            return f"list_filter({expr}, lambda x: x <> {literal})"
+        return f"filter({expr}, x -> x <> {literal})"
+
+    def sort(self, expr: str) -> str:
+        return f"list_sort({expr})" if self.name == "duckdb" else f"array_sort({expr})"
+
+    def slice(self, expr: str, count: int) -> str:
+        fn = "list_slice" if self.name == "duckdb" else "slice"
+        return f"{fn}({expr}, 1, {int(count)})"
 
     def ordered(self, *parts: str) -> str:
         """A comparable tuple (struct) of sort keys."""
@@ -59,10 +79,11 @@ class Dialect:
                 f"justice_dates)) t AS e")
 
 
+# DuckDB evaluates a CTE once when told so; Spark plans each reference (cache for reuse).
 DUCKDB = Dialect("duckdb", "VARCHAR", "len", "list_contains", "list_has_any", "unnest",
-                 "arg_min")
+                 "arg_min", "MATERIALIZED ")
 SPARK = Dialect("spark", "STRING", "size", "array_contains", "arrays_overlap", "explode",
-                "min_by")
+                "min_by", "")
 
 _EU = sorted(EU27)
 
@@ -158,37 +179,55 @@ def _rec(spec: TableSpec, d: Dialect, source: str, max_records: int | None) -> s
             f"registered_on, record_id) AS rn FROM ({body}) r) ranked WHERE rn <= {max_records}")
 
 
-def _single(spec: TableSpec, d: Dialect, singles: list[Dimension]) -> str:
-    if not singles or spec.counting is Counting.REGISTRATIONS:
-        cols = "".join(f", {s.name}" for s in singles)
-        return f"SELECT DISTINCT unit{cols} FROM rec"
-    # A person's value is the first known one, in registration order.
-    parts = []
-    for s in singles:
-        order = d.ordered(f"{s.name} = {_unknown(s)}", "registered_on", "record_id")
-        parts.append(f"{d.min_by}({s.name}, {order}) AS {s.name}")
-    return f"SELECT unit, {', '.join(parts)} FROM rec GROUP BY unit"
-
-
 def _unknown(dim: Dimension) -> str:
-    return "'UNK'" if dim.name == "suspect_citizenship" else "'unknown'"
+    return "'UNK'" if dim.name in ("suspect_citizenship", "citizenship") else "'unknown'"
 
 
-def _multi(spec: TableSpec, d: Dialect, dim: Dimension, bound: int | None) -> str:
-    if dim.name == "year":
-        values = "SELECT DISTINCT unit, year AS v FROM rec"
+def _resolved(spec: TableSpec, d: Dialect, dim: Dimension) -> str:
+    """A person's value of a single-valued dimension: the first known one, in order."""
+    order = d.ordered(f"{dim.name} = {_unknown(dim)}", "registered_on", "record_id")
+    return f"{d.min_by}({dim.name}, {order}) AS {dim.name}"
+
+
+def _collected(spec: TableSpec, d: Dialect, dim: Dimension, bound: int | None) -> str:
+    """A unit's distinct values of a multi-valued dimension, as a sorted list.
+
+    Counting persons, the registrations' lists are merged; a person known to have some value
+    is not also counted as unknown. With a bound, only the first `bound` codes are kept (the
+    contribution bound of differential privacy).
+    """
+    if spec.counting is Counting.REGISTRATIONS:
+        # The standard keeps a record's codes unique, and "unknown" only stands alone.
+        values = dim.name
+    elif dim.name == "year":
+        values = d.distinct(d.collect(dim.name))
     else:
-        exploded = (f"SELECT DISTINCT unit, v FROM (SELECT unit, {d.explode}({dim.name}) AS v "
-                    f"FROM rec) x")
-        # A person known to have some value is not also counted as unknown.
-        values = (f"SELECT unit, v FROM (SELECT unit, v, max(CASE WHEN v IN ('unknown', 'UNK') "
-                  f"THEN 0 ELSE 1 END) OVER (PARTITION BY unit) AS known FROM ({exploded}) w) "
-                  f"u WHERE known = 0 OR v NOT IN ('unknown', 'UNK')")
-    if bound is None:
-        return f"SELECT unit, v AS {dim.name} FROM ({values}) y"
-    # Keep at most `bound` values per unit, in code order: a person's contribution bound.
-    return (f"SELECT unit, v AS {dim.name} FROM (SELECT unit, v, row_number() OVER "
-            f"(PARTITION BY unit ORDER BY v) AS rn FROM ({values}) y) z WHERE rn <= {bound}")
+        merged = d.distinct(f"flatten({d.collect(dim.name)})")
+        known = d.drop(merged, _unknown(dim))
+        values = (f"CASE WHEN {d.length}({known}) = 0 THEN {d.array([_unknown(dim)[1:-1]])} "
+                  f"ELSE {known} END")
+    values = d.sort(values)
+    if bound is not None:
+        values = d.slice(values, bound)
+    return f"{values} AS {dim.name}"
+
+
+def _one(spec: TableSpec, d: Dialect, bounds: Mapping[str, int]) -> str:
+    """One row per unit: single-valued dimensions resolved, multi-valued ones as lists."""
+    columns = []
+    for dim in spec.dimensions:
+        if spec.subject is Subject.SUSPECTS and dim.name in ("stage", "year"):
+            continue
+        if spec.is_multi(dim):
+            columns.append(_collected(spec, d, dim, bounds.get(dim.name)))
+        elif spec.counting is Counting.PERSONS:
+            columns.append(_resolved(spec, d, dim))
+        else:
+            columns.append(dim.name)
+    listed = "".join(f", {c}" for c in columns)
+    if spec.counting is Counting.REGISTRATIONS:
+        return f"SELECT unit{listed} FROM rec"
+    return f"SELECT unit{listed} FROM rec GROUP BY unit"
 
 
 def _events(spec: TableSpec, d: Dialect, source: str) -> str:
@@ -199,6 +238,63 @@ def _events(spec: TableSpec, d: Dialect, source: str) -> str:
         f"FROM {source} UNION ALL SELECT record_id, stage, happened FROM ({d.events(source)}) j "
         f"WHERE stage IN ('prosecuted', 'convicted')) e ON rec.record_id = e.record_id) s{years}"
     )
+
+
+def _pairs(spec: TableSpec, d: Dialect, source: str, bounds: Mapping[str, int],
+           ctes: list[str]) -> tuple[str, ...]:
+    """Suspects: the CTE of (unit, stage[, year]) pairs; returns the columns it carries."""
+    ctes.append(f"ev_flat AS {d.materialized}({_events(spec, d, source)})")
+    # Stage and year travel together: the year each stage was reached.
+    cols = tuple(n for n in ("stage", "year") if n in spec.by)
+    listed = ", ".join(cols)
+    k = bounds.get("stage")
+    ranked = (f"SELECT unit, {listed} FROM (SELECT unit, {listed}, row_number() OVER "
+              f"(PARTITION BY unit ORDER BY {listed}) AS rn FROM "
+              f"(SELECT DISTINCT unit, {listed} FROM ev_flat) p) q"
+              + (f" WHERE rn <= {k}" if k is not None else ""))
+    ctes.append(f"m_stage AS {d.materialized}({ranked})")
+    return cols
+
+
+def _unnested(d: Dialect, source: str, alias: str, name: str, level: int) -> str:
+    """`source` (called `alias`) with one row per value of its list column `name`.
+
+    Spark names the value `name_v`, since a LATERAL VIEW cannot replace a column.
+    """
+    if d.name == "duckdb":
+        return f"(SELECT * REPLACE (unnest({name}) AS {name}) FROM {source}) u{level}"
+    return (f"(SELECT {alias}.*, x{level} AS {name}_v FROM {source} LATERAL VIEW "
+            f"explode({alias}.{name}) t{level} AS x{level}) u{level}")
+
+
+def _subset(spec: TableSpec, d: Dialect, pairs: tuple[str, ...], present: list[str]) -> str:
+    """Counts for one margin: the dimensions in `present` broken down, the others totalled.
+
+    `one` holds one row per unit and each multi-valued list distinct values, so unnesting
+    only the lists of the dimensions shown gives distinct (unit, cell) rows: count(*) is
+    exact, with no DISTINCT aggregate.
+    """
+    source, alias = "one", "one"
+    for i, dim in enumerate(spec.dimensions):
+        if dim.name in present and spec.is_multi(dim) and dim.name not in pairs:
+            source, alias = _unnested(d, source, alias, dim.name, i), f"u{i}"
+    shown_pairs = [c for c in pairs if c in present]
+    if pairs:
+        if shown_pairs == list(pairs):
+            source += " JOIN m_stage USING (unit)"
+        else:
+            cols = "".join(f", {c}" for c in shown_pairs)
+            source += f" JOIN (SELECT DISTINCT unit{cols} FROM m_stage) j USING (unit)"
+    def col(name: str) -> str:
+        dim = next(x for x in spec.dimensions if x.name == name)
+        if d.name == "spark" and spec.is_multi(dim) and name not in pairs:
+            return f"{name}_v"
+        return name
+    select = [f"{col(n)} AS {n}" if n in present else f"CAST(NULL AS {d.string}) AS {n}"
+              for n in spec.by]
+    flags = [f"{0 if n in present else 1} AS g_{n}" for n in spec.by]
+    group_by = f" GROUP BY {', '.join(col(n) for n in present)}" if present else ""
+    return f"SELECT {', '.join([*select, *flags, 'count(*) AS n'])} FROM {source}{group_by}"
 
 
 def table_sql(spec: TableSpec, dialect: Dialect, source: str = "src", *,
@@ -217,40 +313,12 @@ def table_sql(spec: TableSpec, dialect: Dialect, source: str = "src", *,
         total) and `n`, the number of distinct units.
     """
     bounds = bounds or {}
-    dims = spec.dimensions
-    multi = [x for x in dims if spec.is_multi(x)]
-    singles = [x for x in dims if x not in multi]
     ctes = [f"rec AS ({_rec(spec, dialect, source, max_records)})",
-            f"one AS ({_single(spec, dialect, singles)})"]
-    suspect_pairs = spec.subject is Subject.SUSPECTS
-    if suspect_pairs:
-        ctes.append(f"ev_flat AS ({_events(spec, dialect, source)})")
-    joins = ""
-    pair_done = False
-    for dim in multi:
-        if suspect_pairs and dim.name in ("stage", "year"):
-            if pair_done:
-                continue
-            pair_done = True
-            # Stage and year travel together: the year each stage was reached.
-            cols = ", ".join(n for n in ("stage", "year") if n in spec.by)
-            k = bounds.get("stage")
-            ranked = (f"SELECT unit, {cols} FROM (SELECT unit, {cols}, row_number() OVER "
-                      f"(PARTITION BY unit ORDER BY {cols}) AS rn FROM "
-                      f"(SELECT DISTINCT unit, {cols} FROM ev_flat) p) q"
-                      + (f" WHERE rn <= {k}" if k is not None else ""))
-            ctes.append(f"m_stage AS ({ranked})")
-            joins += " JOIN m_stage USING (unit)"
-            continue
-        ctes.append(f"m_{dim.name} AS ({_multi(spec, dialect, dim, bounds.get(dim.name))})")
-        joins += f" JOIN m_{dim.name} USING (unit)"
-    flat = f"flat AS (SELECT * FROM one{joins})"
+            f"one AS {dialect.materialized}({_one(spec, dialect, bounds)})"]
+    pairs = _pairs(spec, dialect, source, bounds, ctes) if spec.subject is Subject.SUSPECTS \
+        else ()
     names = list(spec.by)
-    count = "count(DISTINCT unit)" if multi else "count(*)"
-    if not names:
-        final = f"SELECT {count} AS n FROM flat"
-    else:
-        cols = ", ".join(names)
-        flags = ", ".join(f"GROUPING({n}) AS g_{n}" for n in names)
-        final = f"SELECT {cols}, {flags}, {count} AS n FROM flat GROUP BY CUBE ({cols})"
-    return f"WITH {', '.join([*ctes, flat])} {final}"
+    parts = [_subset(spec, dialect, pairs, [n for n, t in zip(names, mask, strict=True)
+                                            if not t])
+             for mask in itertools.product((False, True), repeat=len(names))]
+    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"

@@ -1,0 +1,238 @@
+"""Benchmark: Haven's statistics tables (DuckDB) against a pandas implementation.
+
+Both compute the same five Eurostat/UNODC tables, with every margin and each person counted
+once, on the same synthetic victim records (`haven.synth.generate_victim_table`, a fifth of
+the rows later registrations of an earlier person), in one run. Each side runs in its own
+subprocess so that its peak memory (ru_maxrss) is its own; the parent checks that both give
+identical tables and reports median wall times over several runs, the ratio, and memory.
+
+    nice .venv/bin/python bench/bench_statistics.py --rows 10000000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+TABLES: list[tuple[tuple[str, ...], str]] = [
+    (("sex", "exploitation"), "persons"),
+    (("year", "status"), "persons"),
+    (("age_group", "sex", "citizenship_group"), "persons"),
+    (("citizenship", "country_of_exploitation"), "persons"),
+    (("reporting_country", "exploitation"), "registrations"),
+]
+YEARS = (2017, 2018)
+TOTAL = "_T"
+UNKNOWN = {"unknown", "UNK"}
+MULTI = {"exploitation", "citizenship"}  # plus year when counting persons
+
+
+# -- input ------------------------------------------------------------------------------------
+def registry_table(rows: int, seed: int) -> pa.Table:
+    """Synthetic rows in the registry's VICTIM_SCHEMA (what `Registry.victim_table` returns)."""
+    from haven.registry import VICTIM_SCHEMA
+    from haven.standard import AgeBand
+    from haven.synth import generate_victim_table
+
+    raw = generate_victim_table(rows, seed=seed, years=YEARS, duplicate_rate=0.2)
+    n = raw.num_rows
+    offsets = pa.array(np.arange(n + 1, dtype=np.int32))
+    ids = pc.cast(pa.array(np.arange(n, dtype=np.int64)), pa.string())
+    age = raw.column("age").to_numpy().astype(np.int64)
+    bands = [b.value for b in AgeBand if b is not AgeBand.UNKNOWN]
+    band_index = np.searchsorted(np.array([8, 17, 20, 23, 26, 29, 38, 47]), age, side="left")
+    columns: dict[str, Any] = {
+        "record_id": pc.binary_join_element_wise("r", ids, ""),
+        "person_id": pc.binary_join_element_wise("p", pc.cast(raw.column("person_id"),
+                                                              pa.string()), ""),
+        "organisation_id": pc.cast(raw.column("organisation"), pa.string()),
+        "organisation_country": pc.cast(raw.column("registering_country"), pa.string()),
+        "organisation_type": pa.array(np.full(n, "police")),
+        "registered_on": raw.column("registered_on"),
+        "year": pc.cast(raw.column("year"), pa.int32()),
+        "identification_status": pc.cast(raw.column("status"), pa.string()),
+        "sex": pc.cast(raw.column("sex"), pa.string()),
+        "age": pc.cast(raw.column("age"), pa.int32()),
+        "age_group": pc.cast(raw.column("age_group"), pa.string()),
+        "age_band": pa.array(np.array(bands)[band_index]),
+        "citizenships": pa.ListArray.from_arrays(
+            offsets, pc.cast(raw.column("citizenship"), pa.string()).combine_chunks()),
+        "country_of_exploitation": pc.cast(raw.column("country_of_exploitation"), pa.string()),
+        "exploitation_forms": pa.ListArray.from_arrays(
+            offsets, pc.cast(raw.column("exploitation"), pa.string()).combine_chunks()),
+        "labour_sectors": pa.ListArray.from_arrays(
+            pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], pa.string())),
+    }
+    return pa.table(columns, schema=VICTIM_SCHEMA)
+
+
+# -- the pandas implementation ----------------------------------------------------------------
+def pandas_frame(table: pa.Table) -> Any:
+    return table.to_pandas(strings_to_categorical=True, self_destruct=True, split_blocks=True)
+
+
+def _pandas_values(df: Any, eu: set[str]) -> dict[str, Any]:
+    """Each dimension's value per row (lists for multi-valued ones), as the definitions say."""
+    import pandas as pd
+
+    cits = df["citizenships"]
+    first_cit = cits.map(lambda c: c[0] if len(c) else "UNK")
+    has_eu = cits.map(lambda c: any(x in eu for x in c))
+    own = [own in c for own, c in zip(df["organisation_country"], cits, strict=True)]
+    unknown = (first_cit == "UNK") | (cits.map(len) == 0)
+    group = np.where(unknown, "unknown", np.where(own, "national",
+                                                  np.where(has_eu, "other_eu", "non_eu")))
+    return {
+        "year": df["year"].astype(str),
+        "status": np.where(df["identification_status"] == "identified", "identified",
+                           "presumed"),
+        "sex": df["sex"].astype(str), "age_group": df["age_group"].astype(str),
+        "citizenship_group": pd.Series(group, index=df.index),
+        "citizenship": cits.map(lambda c: list(c) if len(c) else ["UNK"]),
+        "exploitation": df["exploitation_forms"].map(lambda f: list(f) if len(f) else
+                                                     ["unknown"]),
+        "country_of_exploitation": df["country_of_exploitation"].astype(str),
+        "reporting_country": df["organisation_country"].astype(str),
+    }
+
+
+def pandas_table(df: Any, by: tuple[str, ...], counting: str) -> dict[tuple[str, ...], int]:
+    import pandas as pd
+
+    from haven.standard import EU27
+
+    df = df[(df["identification_status"] != "declined") & df["year"].isin(YEARS)]
+    unit = (df["person_id"].astype(object).where(df["person_id"].notna(), df["record_id"])
+            if counting == "persons" else df["record_id"])
+    values = _pandas_values(df, set(EU27))
+    base = pd.DataFrame({"unit": unit.astype(str).to_numpy(),
+                         "on": df["registered_on"].to_numpy(),
+                         "rid": df["record_id"].astype(str).to_numpy()})
+    multi = MULTI | ({"year"} if counting == "persons" else set())
+    parts = []
+    for name in by:
+        col = pd.DataFrame({"unit": base["unit"], name: np.asarray(values[name])})
+        if name in multi:
+            col = col.explode(name).drop_duplicates()
+            known = ~col[name].isin(UNKNOWN)
+            has_known = known.groupby(col["unit"]).transform("any")
+            col = col[known | ~has_known]
+        elif counting == "persons":
+            # First known value in registration order.
+            order = base.assign(**{name: col[name], "u": col[name].isin(UNKNOWN)})
+            col = (order.sort_values(["unit", "u", "on", "rid"])
+                   .drop_duplicates("unit")[["unit", name]])
+        parts.append(col)
+    flat = parts[0]
+    for part in parts[1:]:
+        flat = flat.merge(part, on="unit")
+    cells: dict[tuple[str, ...], int] = {}
+    for mask in itertools.product((False, True), repeat=len(by)):
+        keep = [n for n, total in zip(by, mask, strict=True) if not total]
+        if keep:
+            counts = flat[["unit", *keep]].drop_duplicates().groupby(keep, observed=True).size()
+            for key, n in counts.items():
+                key = key if isinstance(key, tuple) else (key,)
+                it = iter(key)
+                cells[tuple(TOTAL if total else str(next(it)) for total in mask)] = int(n)
+        else:
+            cells[tuple(TOTAL for _ in by)] = int(flat["unit"].nunique())
+    return {k: v for k, v in cells.items() if v}
+
+
+# -- Haven ------------------------------------------------------------------------------------
+def haven_table(table: pa.Table, by: tuple[str, ...], counting: str
+                ) -> dict[tuple[str, ...], int]:
+    from haven.statistics import DuckDBEngine, TableSpec
+
+    spec = TableSpec.parse("victims", by, years=YEARS, counting=counting)
+    counts = DuckDBEngine().count(spec, table)
+    return {k: v for k, v in counts.cells.items() if v}
+
+
+# -- one side, in a subprocess ----------------------------------------------------------------
+def _digest(cells: dict[tuple[str, ...], int]) -> str:
+    return hashlib.sha256(json.dumps(sorted(cells.items())).encode()).hexdigest()
+
+
+def worker(side: str, rows: int, runs: int, seed: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    data: Any = registry_table(rows, seed)
+    if side == "pandas":
+        data = pandas_frame(data)
+    prepared = time.perf_counter() - started
+    rss_data = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    compute: Callable[..., dict[tuple[str, ...], int]] = (
+        haven_table if side == "haven" else pandas_table)
+    suite_times, per_table, digests = [], {str(t): [] for t in TABLES}, {}
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        for by, counting in TABLES:
+            t1 = time.perf_counter()
+            cells = compute(data, by, counting)
+            per_table[str((by, counting))].append(time.perf_counter() - t1)
+            digests[str((by, counting))] = _digest(cells)
+        suite_times.append(time.perf_counter() - t0)
+    return {"side": side, "rows": rows, "prepare_s": prepared, "suite_s": suite_times,
+            "per_table_s": {k: statistics.median(v) for k, v in per_table.items()},
+            "digests": digests, "rss_after_data_mb": rss_data,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _run_side(side: str, rows: int, runs: int, seed: int) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, "--worker", side, "--rows", str(rows),
+                           "--runs", str(runs), "--seed", str(seed)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{side} worker failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pandas-runs", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--worker", choices=["haven", "pandas"])
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.rows, args.runs, args.seed)))
+        return
+    haven = _run_side("haven", args.rows, args.runs, args.seed)
+    pandas = _run_side("pandas", args.rows, args.pandas_runs or args.runs, args.seed)
+    same = haven["digests"] == pandas["digests"]
+    h, p = statistics.median(haven["suite_s"]), statistics.median(pandas["suite_s"])
+    print(f"rows: {args.rows:,} victim registrations (20 % repeat registrations), "
+          f"{len(TABLES)} tables with all margins")
+    print(f"identical tables: {same}")
+    print(f"Haven (DuckDB): median {h:.2f} s over {len(haven['suite_s'])} runs "
+          f"{[round(x, 2) for x in haven['suite_s']]}; peak RSS {haven['peak_rss_mb']:.0f} MB "
+          f"(data alone {haven['rss_after_data_mb']:.0f} MB)")
+    print(f"pandas:         median {p:.2f} s over {len(pandas['suite_s'])} runs "
+          f"{[round(x, 2) for x in pandas['suite_s']]}; peak RSS {pandas['peak_rss_mb']:.0f} MB "
+          f"(data alone {pandas['rss_after_data_mb']:.0f} MB)")
+    print(f"speed-up: {p / h:.1f}x")
+    for key in haven["per_table_s"]:
+        print(f"  {key}: Haven {haven['per_table_s'][key]:.2f} s, "
+              f"pandas {pandas['per_table_s'][key]:.2f} s")
+    if not same:
+        raise SystemExit("the two implementations disagree")
+
+
+if __name__ == "__main__":
+    main()
