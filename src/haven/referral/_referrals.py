@@ -167,6 +167,7 @@ def request_referral(tx: Transaction, pathway_id: uuid.UUID, to_organisation_id:
 
 def _step(tx: Transaction, referral_id: uuid.UUID, to: ReferralStatus, *, receiver: bool,
           reason: str) -> ReferralRow:
+    """Check that the caller may take the referral to `to`; change nothing yet."""
     column = ReferralRow.to_organisation_id if receiver else ReferralRow.from_organisation_id
     row = tx.session.scalars(select(ReferralRow).where(
         ReferralRow.id == referral_id, column == tx.scope.organisation_id
@@ -176,13 +177,17 @@ def _step(tx: Transaction, referral_id: uuid.UUID, to: ReferralStatus, *, receiv
     current = ReferralStatus(row.status)
     if to not in _NEXT.get(current, frozenset()):
         raise ForbiddenTransition("referral", referral_id, to.value, current.value,
-                                  f"a {current.value} referral cannot become {to.value}")
+                                  f"the referral is {current.value}; it cannot become "
+                                  f"{to.value}")
     if not reason.strip():
         raise ValidationFailed([FieldProblem(None, "reason", "say why")])
+    return row
+
+
+def _decide(tx: Transaction, row: ReferralRow, to: ReferralStatus, reason: str) -> None:
     row.status = to.value
     row.decided_by, row.decided_at = tx.scope.actor, datetime.now(UTC)
     row.decision_reason = reason.strip()
-    return row
 
 
 def _end_access(tx: Transaction, row: ReferralRow) -> None:
@@ -208,8 +213,9 @@ def accept_referral(tx: Transaction, referral_id: uuid.UUID, *, on: date,
     """The receiving organisation accepts: a place is reserved, the pathway is `referred`."""
     row = _step(tx, referral_id, _S.ACCEPTED, receiver=True, reason=reason)
     if row.service_id is not None:
-        reserve(tx.session, row.service_id)
+        reserve(tx.session, row.service_id)  # CapacityExhausted before anything changed
         row.place_reserved = True
+    _decide(tx, row, _S.ACCEPTED, reason)
     pathway = tx.session.get(PathwayRow, row.pathway_id, with_for_update=True)
     if pathway is not None and pathway.stage == Stage.DETECTED.value:
         apply_event(tx.session, tx.audit, tx.scope.actor, tx.scope.organisation_id, pathway,
@@ -221,6 +227,7 @@ def accept_referral(tx: Transaction, referral_id: uuid.UUID, *, on: date,
 
 def reject_referral(tx: Transaction, referral_id: uuid.UUID, *, reason: str) -> ReferralPublic:
     row = _step(tx, referral_id, _S.REJECTED, receiver=True, reason=reason)
+    _decide(tx, row, _S.REJECTED, reason)
     _end_access(tx, row)
     _audit(tx, row, "reject", {"pathway": str(row.pathway_id)})
     return ReferralPublic.of(row)
@@ -230,6 +237,7 @@ def complete_referral(tx: Transaction, referral_id: uuid.UUID, *, reason: str
                       ) -> ReferralPublic:
     """The receiver marks the referral done: the service ended, access and place end too."""
     row = _step(tx, referral_id, _S.DONE, receiver=True, reason=reason)
+    _decide(tx, row, _S.DONE, reason)
     _end_access(tx, row)
     _audit(tx, row, "done", {"pathway": str(row.pathway_id)})
     return ReferralPublic.of(row)
@@ -238,6 +246,7 @@ def complete_referral(tx: Transaction, referral_id: uuid.UUID, *, reason: str
 def revoke_referral(tx: Transaction, referral_id: uuid.UUID, *, reason: str) -> ReferralPublic:
     """The referring organisation withdraws the referral; the receiver loses access."""
     row = _step(tx, referral_id, _S.REVOKED, receiver=False, reason=reason)
+    _decide(tx, row, _S.REVOKED, reason)
     _end_access(tx, row)
     _audit(tx, row, "revoke", {"pathway": str(row.pathway_id)})
     return ReferralPublic.of(row)
