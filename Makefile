@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_DIR ?= var/demo
 
-.PHONY: demo test install install-test lint typecheck lock bench clean
+.PHONY: demo test install install-test lint typecheck lock bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,11 @@ bench: $(VENV)/.bench-installed
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+## Extract UI text into the template catalog and merge it into every language's catalog.
+messages: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
+	  --project Haven -o src/haven/web/locales/haven.pot .
+	@for po in src/haven/web/locales/*/LC_MESSAGES/haven.po; do \
+	  $(BIN)/pybabel update -i src/haven/web/locales/haven.pot -o $$po --no-fuzzy-matching \
+	    --ignore-obsolete --no-location; done

@@ -23,7 +23,7 @@ from haven.standard import (
     Vulnerability,
 )
 
-__all__ = ["LABELS", "N_"]
+__all__ = ["AUDIT_ACTIONS", "LABELS", "N_"]
 
 
 def N_(text: str) -> str:
@@ -112,3 +112,11 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "system_admin": N_("System administrator"),
     },
 }
+
+
+# Audit actions as the history table shows them (translated by msgid).
+AUDIT_ACTIONS = (
+    N_("create"), N_("update"), N_("read"), N_("read_identifying"), N_("list"), N_("export"),
+    N_("import"), N_("link"), N_("grant"), N_("revoke"), N_("read_granted"),
+    N_("recruitment"), N_("transit"), N_("exploitation"),
+)
