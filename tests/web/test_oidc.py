@@ -19,6 +19,7 @@ from haven.access._oidc import OidcConfig
 from haven.config import Settings
 from haven.registry import Registry
 from haven.standard import OrganisationPublic
+from haven.web import create_app
 from haven.web._auth import session_cookie_name
 from haven.web._oidc import FAILURE_URL, oidc_router, state_cookie_name
 from oidc_provider import CLIENT_ID, CLIENT_SECRET, SUBJECT, FakeProvider, serve
@@ -207,3 +208,24 @@ def test_in_production_the_cookies_are_secure_and_host_only(
     assert cookie.startswith("__Host-haven_oidc_state=")
     assert "Secure" in cookie
     assert "Path=/" in cookie
+
+
+def test_through_the_whole_application(registry: Registry, settings: Settings,
+                                       accounts: Accounts, provider: FakeProvider) -> None:
+    # The router as create_app includes it, with Haven's own pages and middleware around it.
+    app = create_app(registry, settings)
+    app.state.accounts = accounts
+    app.state.oidc_enabled = True
+    app.include_router(oidc_router(OidcConfig(
+        issuer=provider.issuer, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+        redirect_uri=CALLBACK)))
+    browser = TestClient(app, follow_redirects=False)
+    assert browser.get(_to_provider_and_back(browser)).headers["location"] == "/"
+    home = browser.get("/")
+    assert home.status_code == 200, home.text
+    assert "Anna de Vries" in home.text
+    provider.subject = "not-linked-to-anyone"
+    browser.cookies.clear()
+    refused = browser.get(_to_provider_and_back(browser))
+    assert refused.headers["location"] == FAILURE_URL
+    assert browser.get(FAILURE_URL).status_code == 200

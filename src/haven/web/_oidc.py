@@ -16,10 +16,11 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from haven.access import Accounts, AuthenticationFailed
+from haven.access import AuthenticationFailed
 from haven.access._oidc import OidcClient, OidcConfig, OidcStateInvalid
 from haven.config import Settings
 from haven.web._auth import open_session, session_cookie_name
+from haven.web._deps import accounts_of, settings_of
 
 __all__ = ["FAILURE_URL", "oidc_router", "state_cookie_name"]
 
@@ -31,20 +32,10 @@ def state_cookie_name(settings: Settings) -> str:
     return "__Host-haven_oidc_state" if settings.production else "haven_oidc_state"
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _accounts(request: Request) -> Accounts:
-    accounts: Accounts = request.app.state.accounts
-    return accounts
-
-
 def _failed(request: Request, reason: str) -> Response:
     _log.warning("OpenID Connect log-in refused: %s", reason)
     response = RedirectResponse(FAILURE_URL, status_code=303)
-    response.delete_cookie(state_cookie_name(_settings(request)), path="/")
+    response.delete_cookie(state_cookie_name(settings_of(request)), path="/")
     return response
 
 
@@ -68,7 +59,7 @@ def oidc_router(config: OidcConfig, *, client: OidcClient | None = None) -> APIR
             started = oidc.begin()
         except AuthenticationFailed as error:
             return _failed(request, str(error))
-        settings = _settings(request)
+        settings = settings_of(request)
         response = RedirectResponse(started.url, status_code=303)
         # SameSite=Lax, not Strict: the callback is a cross-site top-level navigation from
         # the provider, on which browsers send Lax cookies and withhold Strict ones.
@@ -81,7 +72,7 @@ def oidc_router(config: OidcConfig, *, client: OidcClient | None = None) -> APIR
     def oidc_callback(request: Request, code: str | None = None, state: str | None = None,
                       error: str | None = None) -> Response:
         """Check the provider's answer, open a Haven session and go to the dashboard."""
-        settings = _settings(request)
+        settings = settings_of(request)
         if error is not None:  # e.g. access_denied when the person cancels at the provider
             return _failed(request, "the provider returned an error instead of a code")
         cookie = request.cookies.get(state_cookie_name(settings))
@@ -91,12 +82,12 @@ def oidc_router(config: OidcConfig, *, client: OidcClient | None = None) -> APIR
                                                          "not this browser's")))
         try:
             identity = oidc.complete(state, code)
-            token, _info = _accounts(request).login_external(identity.subject)
+            token, _info = accounts_of(request).login_external(identity.subject)
         except AuthenticationFailed as failure:  # OidcError is one, as is "no linked account"
             return _failed(request, str(failure))
         previous = request.cookies.get(session_cookie_name(settings))
         if previous:  # the old session is ended, not left open beside the new one
-            _accounts(request).logout(previous)
+            accounts_of(request).logout(previous)
         response = RedirectResponse("/", status_code=303)
         open_session(response, token, settings)
         response.delete_cookie(state_cookie_name(settings), path="/")
