@@ -41,3 +41,9 @@ class TransnationalClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def __enter__(self) -> TransnationalClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
