@@ -10,6 +10,7 @@ import getpass
 import importlib.util
 import shutil
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -38,8 +39,10 @@ app = typer.Typer(
 )
 audit_app = typer.Typer(help="Check and anchor the hash-chained audit log.", no_args_is_help=True)
 org_app = typer.Typer(help="Manage organisations.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
 
 HomeOption = Annotated[
     Path | None,
@@ -334,16 +337,74 @@ def demo(
         _serve(settings, host, port)
 
 
-def _register_optional_commands() -> None:
-    """Commands of packages other engineers own, registered when they are present."""
-    if importlib.util.find_spec("haven.screening.cli") is None:
-        return
+# -- users --------------------------------------------------------------------------------------
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Log-in name (lower case).")],
+    organisation: OrgOption,
+    role: Annotated[list[str], typer.Option("--role", "-r", help=(
+        "first_line_worker, case_worker, supervisor, analyst, rapporteur, org_admin or "
+        "system_admin; repeat for several."))],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+    locale: Annotated[str, typer.Option(help="Language of the UI: en or nl.")] = "en",
+    home: HomeOption = None,
+) -> None:
+    """Create a user; the password is read from the terminal (or stdin), never an argument.
+
+    Example:  haven user add jdevries -o nl-police --role case_worker --name "Jan de Vries"
+    """
+    from haven.access import Accounts, UserCreate
+    from haven.registry import Registry
+    from haven.standard import validate_record
+
+    registry = Registry.open(_settings(home))
+    org = registry.organisation(organisation)
+    if sys.stdin.isatty():
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True,
+                                err=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    user = validate_record(UserCreate, {"username": username, "display_name": name or username,
+                                        "password": password, "roles": role, "locale": locale})
+    created = Accounts(registry).create_user(None, org.id, user)
+    typer.echo(f"{created.username}\t{created.id}")
+
+
+@user_app.command("list")
+def user_list(organisation: OrgOption, home: HomeOption = None) -> None:
+    """List an organisation's users as tab-separated name, roles, state.
+
+    Example:  haven user list -o nl-police
+    """
+    from haven.access import Accounts, Permission, Principal, Role
+    from haven.registry import Registry
+
+    registry = Registry.open(_settings(home))
+    org = registry.organisation(organisation)
+    operator = Principal(uuid.uuid4(), _actor(), "operator", org.id, org.country,
+                         frozenset({Role.SYSTEM_ADMIN}),
+                         frozenset({Permission.MANAGE_ORGANISATIONS}), via="cli")
+    for user in Accounts(registry).users(operator, org.id):
+        state = "disabled" if user.disabled else "active"
+        typer.echo(f"{user.username}\t{','.join(r.value for r in user.roles)}\t{state}")
+
+
+def _register_package_commands() -> None:
+    """Sub-commands that live with their packages (thin Typer apps over each domain)."""
+    from haven.linkage.cli import link_app
     from haven.screening.cli import screen_command
+    from haven.statistics.cli import stats_app
 
     app.command("screen")(screen_command)
+    app.add_typer(link_app, name="link")
+    app.add_typer(stats_app, name="stats")
+    if importlib.util.find_spec("haven.referral.cli") is not None:
+        from haven.referral.cli import referral_app  # type: ignore[import-not-found,unused-ignore]
+
+        app.add_typer(referral_app, name="referral")
 
 
-_register_optional_commands()
+_register_package_commands()
 
 
 def main() -> None:
