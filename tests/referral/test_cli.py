@@ -98,7 +98,7 @@ def test_keys_card_and_partners(home: Path, tmp_path: Path) -> None:
 
 def _commands() -> list[tuple[str, object]]:
     group = typer.main.get_group(referral_app)
-    found = []
+    found: list[tuple[str, object]] = []
     for name, command in group.commands.items():
         subs = getattr(command, "commands", None)
         if subs:

@@ -35,13 +35,14 @@ from referral.support import DETECTED_ON
 
 
 def pathway(**overrides: Any) -> PathwayPublic:
-    values: dict[str, Any] = dict(
-        id=uuid.uuid4(), organisation_id=uuid.uuid4(), victim_id=uuid.uuid4(), country="NL",
-        stage=Stage.REFERRED, minority=Minority.ADULT, third_country_national=True,
-        detected_on=DETECTED_ON, referred_on=DETECTED_ON, reflection_starts_on=None,
-        reflection_ends_on=None, permit_valid_until=None, guardian_appointed_on=None,
-        return_started_on=None, follow_ups=0, closed_on=None, source_installation=None,
-        source_reference=None, assessment=None, version=1)
+    dates = dict.fromkeys(("reflection_starts_on", "reflection_ends_on", "permit_valid_until",
+                           "guardian_appointed_on", "return_started_on", "closed_on"))
+    values: dict[str, Any] = {
+        "id": uuid.uuid4(), "organisation_id": uuid.uuid4(), "victim_id": uuid.uuid4(),
+        "country": "NL", "stage": Stage.REFERRED, "minority": Minority.ADULT,
+        "third_country_national": True, "detected_on": DETECTED_ON,
+        "referred_on": DETECTED_ON, "follow_ups": 0, "source_installation": None,
+        "source_reference": None, "assessment": None, "version": 1, **dates}
     return PathwayPublic(**{**values, **overrides})
 
 

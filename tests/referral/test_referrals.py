@@ -159,9 +159,9 @@ def test_referral_steps_allowed_and_forbidden(
         first = request_referral(tx, pathway.id, shelter.organisation_id, reason="a")
         second = request_referral(tx, pathway.id, shelter.organisation_id, reason="b")
         third = request_referral(tx, pathway.id, shelter.organisation_id, reason="c")
-    with registry.transaction(shelter) as tx:
-        with pytest.raises(ForbiddenTransition, match="is requested; it cannot become done"):
-            complete_referral(tx, first.id, reason="x")
+    with registry.transaction(shelter) as tx, \
+            pytest.raises(ForbiddenTransition, match="is requested; it cannot become done"):
+        complete_referral(tx, first.id, reason="x")
     with registry.transaction(shelter) as tx:
         accept_referral(tx, first.id, on=DETECTED_ON)
         with pytest.raises(ForbiddenTransition):
@@ -216,8 +216,8 @@ def test_withdrawing_consent_revokes_the_referral_and_its_grant(
     with registry.transaction(scope) as tx:
         consent_to(tx, pathway.id, organisation=shelter.organisation_id)
         referral = request_referral(tx, pathway.id, shelter.organisation_id, reason="x")
-        disclosure = [c for c in consents(tx, pathway.id)
-                      if c.purpose is ConsentPurpose.DISCLOSURE][0]
+        disclosure = next(c for c in consents(tx, pathway.id)
+                      if c.purpose is ConsentPurpose.DISCLOSURE)
         assert withdraw_consent(tx, disclosure.id) == [referral.id]
     with registry.transaction(shelter) as tx, pytest.raises(NotFound):
         tx.victims.get_granted(pathway.victim_id)

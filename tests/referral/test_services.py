@@ -72,7 +72,7 @@ def test_needs_from_a_screening() -> None:
 def test_capacity_changes_and_only_own_services(
         registry: Registry, scope: Scope, directory: Scope) -> None:
     with registry.transaction(directory) as tx:
-        house = [s for s in services(tx, kind=K.SHELTER) if s.name == "Men's house"][0]
+        house = next(s for s in services(tx, kind=K.SHELTER) if s.name == "Men's house")
         assert house.places_free == 2
         assert set_capacity(tx, house.id, places_total=5).places_free == 5
         set_capacity(tx, house.id, places_total=5, active=False)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import uuid
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -149,7 +149,7 @@ def test_a_referral_goes_from_nl_to_ro_with_only_the_named_fields(
     assert exported[1][1]["status"] == "acknowledged"
     (imported,) = ro.audit("trm_package")
     assert imported[0] == "import" and imported[1]["sender_reference"] == str(pathway_id)
-    assert "Ana" not in json.dumps(exported + [imported])  # audit entries carry no values
+    assert "Ana" not in json.dumps([*exported, imported])  # audit entries carry no values
     assert httpx.get(ro.card.endpoint + "/api/transnational/card").json() == \
         ro.card.model_dump(mode="json")
     nl.registry.verify_audit()

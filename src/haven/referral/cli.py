@@ -80,7 +80,8 @@ def due(
     """List due and overdue legal-clock items of an organisation's open pathways.
 
     Reflection period ending, guardian appointment, residence permit renewal and return
-    follow-up, overdue first, then by deadline. Output columns: status, deadline, days left, kind, pathway id, legal basis.
+    follow-up, overdue first, then by deadline. Output columns: status, deadline, days
+    left, kind, pathway id, legal basis.
 
     Example:  haven referral due -o nl-fairwork --today 2026-05-30 --horizon 7
     """

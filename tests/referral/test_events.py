@@ -1,0 +1,51 @@
+"""Events from form or JSON data, every problem reported; the inbox endpoint unconfigured."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from haven.exceptions import ValidationFailed
+from haven.referral import (
+    EVENT_TYPES,
+    AssistanceKind,
+    AssistanceStarted,
+    ReasonableGroundsDecided,
+    event_from_data,
+)
+from haven.referral.api import router
+
+
+def test_events_round_trip_through_their_data() -> None:
+    event = AssistanceStarted(on=date(2026, 3, 2), reason="plan agreed",
+                              kinds=frozenset({AssistanceKind.SHELTER, AssistanceKind.MEDICAL}))
+    data = {"on": "2026-03-02", "reason": "plan agreed", **event.data()}
+    assert data["kinds"] == ["medical", "shelter"]
+    assert event_from_data("assistance_started", data) == event
+    assert set(EVENT_TYPES) >= {"referred", "closed", "compensation_claimed"}
+
+
+def test_problems_are_reported_at_once() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        event_from_data("reasonable_grounds_decided", {"on": "2 March", "colour": "red",
+                                                        "reason": "x"})
+    assert {p.field for p in caught.value.problems} == {"on", "colour"}
+    with pytest.raises(ValidationFailed) as missing:
+        event_from_data("reasonable_grounds_decided", {"on": "2026-03-02", "reason": "x"})
+    assert {p.field for p in missing.value.problems} == {"authority", "positive"}
+    with pytest.raises(ValidationFailed):
+        event_from_data("teleported", {})
+    with pytest.raises(ValidationFailed):
+        ReasonableGroundsDecided(on=date(2026, 3, 2), reason="  ", positive=True,
+                                 authority="NRM")
+
+
+def test_the_inbox_answers_503_until_configured() -> None:
+    app = FastAPI()
+    app.include_router(router)
+    with TestClient(app) as client:
+        assert client.get("/api/transnational/card").status_code == 503
+        assert client.post("/api/transnational/inbox", json={}).status_code == 503
