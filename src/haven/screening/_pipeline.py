@@ -39,7 +39,7 @@ class ScreenOptions:
     """Tuning of a screening run; the defaults are the benchmarked ones."""
 
     chunk_size: int = 4000
-    similarity: float = 0.6  # estimated Jaccard needed to keep an LSH candidate pair
+    similarity: float = 0.55  # estimated Jaccard needed to keep an LSH candidate pair
     min_shingles: int = 5  # ads with fewer word 3-grams are too short to call a template
     template_batch: int = 4000  # members per parallel refinement task
 

@@ -29,6 +29,7 @@ __all__ = ["Template", "TemplateJob", "components", "refine_cluster", "token_key
 
 PLACEHOLDERS = {"__phone__": "phone", "__email__": "e-mail", "__handle__": "handle"}
 _MAX_SAMPLE = 40  # members used to build the consensus; every member is still encoded
+MIN_COVERAGE = 0.7  # share of the template's tokens a member must keep
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,20 +100,24 @@ def _consensus(seqs: list[list[str]], rep: int) -> tuple[list[str], list[int]]:
 
 def _encode(
     template: list[str], seq: list[str], word_bits: float
-) -> tuple[float, list[tuple[int, list[str]]]]:
-    """Bits to write `seq` as the template plus edits, and the inserted runs by position."""
+) -> tuple[float, float, list[tuple[int, list[str]]]]:
+    """Bits to write `seq` as the template plus edits, the share of the template it keeps,
+    and the inserted runs by template position."""
     sm = SequenceMatcher(None, template, seq, autojunk=False)
     bits = float(len(template))  # one bit per template token: kept or dropped
     pos_bits = math.log2(len(template) + 1)
     inserts: list[tuple[int, list[str]]] = []
-    for op, i1, _i2, j1, j2 in sm.get_opcodes():
-        if op in ("replace", "insert"):
+    kept = 0
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            kept += i2 - i1
+        elif op in ("replace", "insert"):
             run = seq[j1:j2]
             bits += pos_bits + _log_star(len(run)) + len(run) * word_bits
             inserts.append((i1, run))
         elif op == "delete":
             bits += pos_bits
-    return bits, inserts
+    return bits, kept / len(template), inserts
 
 
 def _slot_name(fills: Counter[str]) -> str:
@@ -150,8 +155,10 @@ def _one_template(job: TemplateJob, members: list[int], keys: list[list[str]],
     for m in members:
         seq = keys[m]
         alone = _log_star(max(len(seq), 1)) + len(seq) * word_bits
-        bits, inserts = _encode(template, seq, word_bits)
-        if bits < alone:
+        bits, coverage, inserts = _encode(template, seq, word_bits)
+        # an ad that shares a few stock sentences with a template compresses too, but it is
+        # not written from it: a member keeps most of the template
+        if bits < alone and coverage >= MIN_COVERAGE:
             kept.append(m)
             saved += alone - bits
             for pos, run in inserts:

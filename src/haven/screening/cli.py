@@ -46,7 +46,7 @@ def screen_command(
     ] = None,
     similarity: Annotated[
         float, typer.Option(min=0.1, max=1.0, help="Estimated Jaccard for near-duplicates.")
-    ] = 0.6,
+    ] = 0.55,
 ) -> None:
     """Screen online ads: hidden contacts, templates, networks and explained risk.
 

@@ -408,12 +408,36 @@ class _Poster:
     templates: list[tuple[int, str, list[str]]] = field(default_factory=list)  # id, lang, text
 
 
-def _template_sentences(rng: random.Random, lang: str, n: int) -> list[str]:
+def _reword(sentence: str, rng: random.Random) -> str:
+    """One author's own wording of a stock sentence: a word dropped, two swapped, a typo.
+
+    Slots (`<name>` ...) and words with digits are never touched.
+    """
+    words = sentence.split(" ")
+    free = [i for i, w in enumerate(words) if "<" not in w and not any(c.isdigit() for c in w)]
+    if len(free) < 3:
+        return sentence
+    for _ in range(rng.randint(1, 2)):
+        i = rng.choice(free[:-1])
+        edit = rng.random()
+        if edit < 0.35 and len(words) > 4 and i in free:
+            words[i] = ""  # dropped
+        elif edit < 0.65 and i + 1 in free:
+            words[i], words[i + 1] = words[i + 1], words[i]
+        elif len(words[i]) >= 4:
+            k = rng.randrange(1, len(words[i]) - 1)
+            words[i] = words[i][:k] + words[i][k] + words[i][k:]  # a doubled letter
+    return " ".join(w for w in words if w)
+
+
+def _template_sentences(rng: random.Random, lang: str, n: int, rewording: float) -> list[str]:
+    """Sentences of one author's text: stock phrases, each reworded with `rewording` odds."""
     bank = _BANK[lang]
     picked = rng.sample(range(len(bank)), n)
     if not any("<phone>" in bank[i] for i in picked):
         picked[-1] = next(i for i, s in enumerate(bank) if "<phone>" in s)
-    return [_choose(bank[i], rng) for i in picked]
+    out = [_choose(bank[i], rng) for i in picked]
+    return [_reword(s, rng) if rng.random() < rewording else s for s in out]
 
 
 def _fill(sentence: str, poster: _Poster, rng: random.Random, lang: str, country: str,
@@ -435,7 +459,8 @@ def _fill(sentence: str, poster: _Poster, rng: random.Random, lang: str, country
 
 
 def _make_ad(poster: _Poster, rng: random.Random, template: tuple[int, str, list[str]] | None,
-             start: datetime, span_days: float) -> tuple[dict[str, object], AdTruth]:
+             start: datetime, span_days: float, rewording: float
+             ) -> tuple[dict[str, object], AdTruth]:
     country, city = rng.choice(poster.cities)
     lang = rng.choice(poster.langs)
     phones: list[tuple[str, bool]] = []
@@ -450,7 +475,7 @@ def _make_ad(poster: _Poster, rng: random.Random, template: tuple[int, str, list
             extra = _choose(rng.choice(_BANK[lang]), rng)
             sentences.insert(rng.randrange(len(sentences) + 1), extra)
     else:
-        sentences = _template_sentences(rng, lang, rng.randint(3, 6))
+        sentences = _template_sentences(rng, lang, rng.randint(3, 6), rewording)
     body = [_fill(s, poster, rng, lang, country, city, phones) for s in sentences]
     if poster.email and rng.random() < 0.5:
         body.append(poster.email)
@@ -480,7 +505,8 @@ def _hexhash(rng: random.Random) -> str:
     return f"{rng.getrandbits(64):016x}"
 
 
-def _organised(rng: random.Random, network: int, next_template: Iterator[int]) -> _Poster:
+def _organised(rng: random.Random, network: int, next_template: Iterator[int],
+               rewording: float) -> _Poster:
     home = rng.choice(_HOME_OF_NETWORKS)
     countries = rng.sample(list(_COUNTRIES), k=rng.choice((1, 1, 2, 3)))
     cities = [(c, city) for c in countries for city in rng.sample(_COUNTRIES[c][1], k=2)]
@@ -500,7 +526,7 @@ def _organised(rng: random.Random, network: int, next_template: Iterator[int]) -
     for _ in range(rng.choice((1, 1, 2))):
         lang = rng.choice(langs)
         poster.templates.append((next(next_template), lang,
-                                 _template_sentences(rng, lang, rng.randint(5, 8))))
+                                 _template_sentences(rng, lang, rng.randint(5, 8), rewording)))
     return poster
 
 
@@ -514,7 +540,8 @@ def _single(rng: random.Random, kind: str, network: int | None) -> _Poster:
 
 
 def generate_ads(
-    n_ads: int, *, seed: int = 0, organised_share: float = 0.35, independent_share: float = 0.1
+    n_ads: int, *, seed: int = 0, organised_share: float = 0.35, independent_share: float = 0.1,
+    rewording: float = 0.5,
 ) -> AdCorpus:
     """Generate `n_ads` ads with ground truth; the same seed gives the same corpus.
 
@@ -523,6 +550,10 @@ def generate_ads(
         seed: random seed.
         organised_share: share of ads posted by organised networks.
         independent_share: share of ads posted by independent repeat posters.
+        rewording: odds that an author rewords a stock sentence (drops or swaps a word, makes
+            a typo) when writing a text; a template, once written, is then copied verbatim.
+            0 makes every author use the stock sentences as they are, which makes unrelated
+            ads much more alike than real ones (a harder corpus).
     """
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -531,12 +562,12 @@ def generate_ads(
     network = 0
     while len(rows) < organised_share * n_ads:
         network += 1
-        poster = _organised(rng, network, template_ids)
+        poster = _organised(rng, network, template_ids, rewording)
         size = min(60, int(rng.paretovariate(1.2) * 5))
         span = rng.uniform(2, 30)
         for k in range(max(3 * len(poster.templates), size)):
             rows.append(_make_ad(poster, rng, poster.templates[k % len(poster.templates)], start,
-                                 span))
+                                 span, rewording))
     while len(rows) < (organised_share + independent_share) * n_ads:
         network += 1
         poster = _single(rng, "independent", network)
@@ -544,15 +575,16 @@ def generate_ads(
         if reuse:
             lang = poster.langs[0]
             poster.templates.append((next(template_ids), lang,
-                                     _template_sentences(rng, lang, rng.randint(4, 6))))
+                                     _template_sentences(rng, lang, rng.randint(4, 6), rewording)))
         for _ in range(rng.randint(2, 5)):
-            rows.append(_make_ad(poster, rng, poster.templates[0] if reuse else None, start, 60))
+            rows.append(_make_ad(poster, rng, poster.templates[0] if reuse else None, start, 60,
+                                 rewording))
     placeholder = _hexhash(rng)
     while len(rows) < n_ads:
         poster = _single(rng, "background", None)
         if rng.random() < 0.03:  # the site's "no photo" image, shared by unrelated ads
             poster.images = [placeholder]
-        rows.append(_make_ad(poster, rng, None, start, 90))
+        rows.append(_make_ad(poster, rng, None, start, 90, rewording))
     rows = rows[:n_ads]
     rng.shuffle(rows)
     corpus = AdCorpus([])
