@@ -8,12 +8,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from haven.exceptions import ValidationFailed
+from haven.exceptions import ConfigurationError, ValidationFailed
 from haven.referral import (
     EVENT_TYPES,
     AssistanceKind,
     AssistanceStarted,
     ReasonableGroundsDecided,
+    TransnationalSettings,
     event_from_data,
 )
 from haven.referral.api import router
@@ -49,3 +50,16 @@ def test_the_inbox_answers_503_until_configured() -> None:
     with TestClient(app) as client:
         assert client.get("/api/transnational/card").status_code == 503
         assert client.post("/api/transnational/inbox", json={}).status_code == 503
+
+
+def test_transnational_settings_from_the_environment() -> None:
+    assert TransnationalSettings.from_env({}) is None
+    with pytest.raises(ConfigurationError, match="HAVEN_TRM_ORGANISATION, HAVEN_TRM_NAME"):
+        TransnationalSettings.from_env({"HAVEN_TRM_KEY_FILE": "k"})
+    full = {"HAVEN_TRM_KEY_FILE": "k", "HAVEN_TRM_ORGANISATION": "nl-nrm",
+            "HAVEN_TRM_NAME": "Haven NL", "HAVEN_TRM_COUNTRY": "NL",
+            "HAVEN_TRM_ENDPOINT": "https://haven.example.nl"}
+    settings = TransnationalSettings.from_env(full)
+    assert settings is not None and settings.window_seconds == 300
+    with pytest.raises(ConfigurationError, match="between 10 and 3600"):
+        TransnationalSettings.from_env({**full, "HAVEN_TRM_WINDOW": "5"})

@@ -28,12 +28,12 @@ from haven.referral import (
     DEFAULT_TRANSNATIONAL_FIELDS,
     ConsentMissing,
     DeliveryFailed,
-    Inbox,
     InstallationKeys,
     PartnerCard,
     SealedPackage,
     Stage,
     TransnationalClient,
+    TransnationalSettings,
     add_partner,
     list_pathways,
     open_pathway,
@@ -42,7 +42,7 @@ from haven.referral import (
 from haven.referral._package import seal
 from haven.referral._tables import InboundPackageRow, OutboundPackageRow
 from haven.referral._transnational import prepare_package
-from haven.referral.api import router
+from haven.referral.api import configure, router
 from haven.registry import AdminScope, Registry, Scope
 from haven.registry._tables import AuditEntryRow, VictimRow
 from haven.standard import OrganisationCreate
@@ -81,15 +81,18 @@ def _start(tmp: Path, country: str) -> Installation:
         name=f"National referral mechanism {country}", country=country, type="ngo",
         code=f"{country.lower()}-nrm"))
     keys = InstallationKeys.generate(f"{country.lower()}-haven")
+    keys.save(tmp / f"{country.lower()}.key")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    card = keys.card(name=f"Haven {country}", country=country,
-                     endpoint=f"http://127.0.0.1:{sock.getsockname()[1]}")
     app = FastAPI()
     install_error_handlers(app)
     app.include_router(router)
-    app.state.transnational_inbox = Inbox(registry, keys, org.id)
-    app.state.transnational_card = card
+    configure(app, registry, TransnationalSettings.from_env({
+        "HAVEN_TRM_KEY_FILE": str(tmp / f"{country.lower()}.key"),
+        "HAVEN_TRM_ORGANISATION": org.code, "HAVEN_TRM_NAME": f"Haven {country}",
+        "HAVEN_TRM_COUNTRY": country,
+        "HAVEN_TRM_ENDPOINT": f"http://127.0.0.1:{sock.getsockname()[1]}"}))
+    card = app.state.transnational_card
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -100,6 +100,7 @@ from haven.referral._services import (
     services,
     set_capacity,
 )
+from haven.referral._settings import TransnationalSettings
 from haven.referral._stages import (
     AssistanceKind,
     ClaimRoute,
@@ -175,6 +176,7 @@ __all__ = [
     "TamperedPackage",
     "TransitionPublic",
     "TransnationalClient",
+    "TransnationalSettings",
     "UnknownPartner",
     "accept_referral",
     "add_partner",

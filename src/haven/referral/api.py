@@ -3,24 +3,27 @@
     POST /api/transnational/inbox   a sealed package -> 201 and the signed acknowledgement
     GET  /api/transnational/card    this installation's public card (ids, keys, endpoint)
 
-The app must set `app.state.transnational_inbox` to an `Inbox` (and, for the card,
-`app.state.transnational_card` to this installation's `PartnerCard`); without them both
-endpoints answer 503. Authentication is the package's own signature, checked against the
+`configure(app, registry, TransnationalSettings.from_env())` sets `app.state.transnational_inbox`
+(an `Inbox`) and `app.state.transnational_card` (this installation's `PartnerCard`); until
+then both endpoints answer 503. Authentication is the package's own signature, checked against the
 partner directory: no session or token is needed, and nothing is written for a package that
 does not verify. Refusals are `HavenError`s, mapped to statuses by the app's error handlers.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 
-from haven.referral._keys import PartnerCard
+from haven.referral._keys import InstallationKeys, PartnerCard
 from haven.referral._package import Acknowledgement, SealedPackage
+from haven.referral._settings import TransnationalSettings
 from haven.referral._transnational import Inbox
+from haven.registry import Registry
 
-__all__ = ["router"]
+__all__ = ["configure", "router"]
 
 router = APIRouter(prefix="/api/transnational", tags=["transnational referral"])
 
@@ -54,3 +57,19 @@ def receive_package(package: SealedPackage,
 def installation_card(card: Annotated[PartnerCard, Depends(_card)]) -> PartnerCard:
     """This installation's public card, for partners to add after checking its fingerprint."""
     return card
+
+
+def configure(app: FastAPI, registry: Registry, settings: TransnationalSettings | None) -> None:
+    """Turn the inbox on for `app` (no-op without settings): keys, receiving organisation, card.
+
+    Call it at start-up; a missing key file or unknown organisation fails here, not at the
+    first package.
+    """
+    if settings is None:
+        return
+    keys = InstallationKeys.load(settings.key_file)
+    organisation = registry.organisation(settings.organisation)
+    app.state.transnational_card = keys.card(name=settings.name, country=settings.country,
+                                             endpoint=settings.endpoint)
+    app.state.transnational_inbox = Inbox(registry, keys, organisation.id,
+                                          window=timedelta(seconds=settings.window_seconds))
