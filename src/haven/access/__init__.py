@@ -14,6 +14,7 @@ from haven.access._accounts import (
     UserCreate,
     UserPublic,
 )
+from haven.access._oidc import OidcClient, OidcConfig, OidcError
 from haven.access._policy import (
     Principal,
     admin_scope,
@@ -30,6 +31,9 @@ __all__ = [
     "Accounts",
     "AuthenticationFailed",
     "LoginPolicy",
+    "OidcClient",
+    "OidcConfig",
+    "OidcError",
     "Permission",
     "Principal",
     "Role",

@@ -173,6 +173,15 @@ class Registry:
         with self._session() as session:
             return suspect_table(session, self.audit_log, scope)
 
+    def registration_years(self) -> list[int]:
+        """The years in which victims were registered (not personal data), ascending."""
+        with self._session() as session:
+            dates = session.scalars(select(func.min(VictimRow.registered_on))).one(), \
+                session.scalars(select(func.max(VictimRow.registered_on))).one()
+        if dates[0] is None or dates[1] is None:
+            return []
+        return list(range(dates[0].year, dates[1].year + 1))
+
     def set_person_ids(self, actor: str, person_ids: Mapping[uuid.UUID, str | None]) -> int:
         """Store linkage results: the resolved person id of each victim record.
 

@@ -11,12 +11,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from haven import __version__
-from haven.access import Accounts, LoginPolicy
+from haven.access import Accounts, LoginPolicy, OidcConfig
 from haven.config import Settings
 from haven.registry import Registry
 from haven.web import _api, _pages, _pages_admin, _pages_records
 from haven.web._auth import LoginRateLimiter
 from haven.web._errors import install_error_handlers
+from haven.web._oidc import oidc_router
 
 __all__ = ["create_app"]
 
@@ -54,6 +55,10 @@ def create_app(registry: Registry, settings: Settings, *,
     app.state.settings = settings
     app.state.accounts = Accounts(registry, login_policy)
     app.state.login_limiter = LoginRateLimiter()
+    oidc = OidcConfig.from_settings(settings)
+    app.state.oidc_enabled = oidc is not None
+    if oidc is not None:
+        app.include_router(oidc_router(oidc))
     install_error_handlers(app)
     app.include_router(_api.router)
     app.include_router(_pages.router)
