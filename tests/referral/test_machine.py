@@ -19,6 +19,7 @@ from haven.referral import (
     Closed,
     CloseReason,
     CompensationClaimed,
+    CountryRules,
     FollowUpRecorded,
     ForbiddenTransition,
     GuardianAppointed,
@@ -27,6 +28,7 @@ from haven.referral import (
     NonPunishmentDecided,
     NonPunishmentOutcome,
     PathwayEvent,
+    Period,
     ReasonableGroundsDecided,
     Referred,
     ReflectionStarted,
@@ -39,6 +41,7 @@ from haven.referral import (
 from haven.referral._machine import PathwayState, advance, allowed
 
 NL = DEFAULT_RULES["NL"]
+XX = CountryRules("XX", Period(days=30), "CETS 197 art. 13(1): at least 30 days")
 D = date(2026, 3, 2)
 ON = D + timedelta(days=10)
 S = Stage
@@ -106,19 +109,27 @@ def test_every_event_at_every_stage(event: PathwayEvent, stage: Stage) -> None:
     stages, target = EXPECTED[event.kind]
     state = state_at(stage)
     if stage in stages:
-        after = advance(state, event, NL, "p1")
+        after = advance(state, event, XX, "p1")
         assert after.stage is (target or stage)
-        assert event.kind in allowed(state)
+        assert event.kind in allowed(state, XX)
     else:
         with pytest.raises(ForbiddenTransition) as caught:
-            advance(state, event, NL, "p1")
+            advance(state, event, XX, "p1")
         assert caught.value.stage == stage.value
         assert caught.value.step == event.kind
         assert caught.value.reason
         assert caught.value.status_code == 409
         assert f"pathway p1: {event.kind} is not allowed at stage {stage.value}" in str(
             caught.value)
-        assert event.kind not in allowed(state)
+        assert event.kind not in allowed(state, XX)
+
+
+def test_where_the_country_offers_it_reflection_starts_on_referral() -> None:
+    start = ReflectionStarted(on=ON, reason="offered by the police (B8/3)")
+    assert advance(state_at(S.REFERRED), start, NL).stage is S.REFLECTION
+    assert "reflection_started" in allowed(state_at(S.REFERRED), NL)
+    with pytest.raises(ForbiddenTransition, match="or on referral where"):
+        advance(state_at(S.REFERRED), start, DEFAULT_RULES["BE"])
 
 
 def test_negative_decisions_lead_to_declined() -> None:

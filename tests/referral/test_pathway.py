@@ -52,7 +52,7 @@ def test_open_from_an_assessment_and_walk_the_pathway(registry: Registry, scope:
         assert pathway.third_country_national  # Ukrainian citizen
         assert pathway.minority is Minority.ADULT
         assert pathway.assessment is not None and pathway.assessment["forms"] == ["labour"]
-        assert "referred" in pathway.allowed_events
+        assert "referred" in pathway.allowed_events()
         record(tx, pathway.id, Referred(on=DETECTED_ON, reason="to shelter"))
         record(tx, pathway.id, ReasonableGroundsDecided(
             on=DETECTED_ON + timedelta(days=2), reason="NRM decision", positive=True,

@@ -1,6 +1,7 @@
 """Two Haven installations on loopback (NL and RO) exchange a referral end to end.
 
-Each runs its own registry and keys behind its own uvicorn server; packages go over HTTP.
+Each runs its own registry (NL on SQLite, RO on PostgreSQL) and keys behind its own uvicorn
+server; packages go over HTTP.
 A tampered, replayed, stale, misaddressed or unknown-sender package is refused, and nothing
 is created; the recipient gets only the fields sent; both audit logs record the exchange.
 """
@@ -49,6 +50,8 @@ from haven.standard import OrganisationCreate
 from haven.web._errors import install_error_handlers
 from referral.support import DETECTED_ON, adult_victim, consent_to
 
+pytestmark = pytest.mark.postgres
+
 
 @dataclass
 class Installation:
@@ -75,8 +78,9 @@ class Installation:
                           json=package.model_dump(mode="json"), timeout=10)
 
 
-def _start(tmp: Path, country: str) -> Installation:
-    registry = Registry.open(Settings(home=tmp / country.lower()), initialise=True)
+def _start(tmp: Path, country: str, database_url: str | None = None) -> Installation:
+    registry = Registry.open(Settings(home=tmp / country.lower(), database_url=database_url),
+                             initialise=True)
     org = registry.create_organisation(AdminScope("test"), OrganisationCreate(
         name=f"National referral mechanism {country}", country=country, type="ngo",
         code=f"{country.lower()}-nrm"))
@@ -106,8 +110,9 @@ def _start(tmp: Path, country: str) -> Installation:
 
 
 @pytest.fixture
-def pair(tmp_path: Path) -> Iterator[tuple[Installation, Installation]]:
-    nl, ro = _start(tmp_path, "NL"), _start(tmp_path, "RO")
+def pair(tmp_path: Path, postgres_schema_url: str) -> Iterator[tuple[Installation, Installation]]:
+    """NL on a laptop (SQLite), RO in a ministry (PostgreSQL)."""
+    nl, ro = _start(tmp_path, "NL"), _start(tmp_path, "RO", postgres_schema_url)
     add_partner(nl.registry, ro.card, actor="admin:nl")
     add_partner(ro.registry, nl.card, actor="admin:ro")
     yield nl, ro

@@ -36,7 +36,7 @@ from haven.referral._events import (
 from haven.referral._rules import CountryRules, Period
 from haven.referral._stages import CloseReason, Stage
 
-__all__ = ["TABLE", "PathwayState", "Rule", "advance", "allowed"]
+__all__ = ["TABLE", "PathwayState", "Rule", "advance", "allowed", "stages_for"]
 
 S = Stage
 OPEN = frozenset(set(Stage) - {S.CLOSED})
@@ -76,7 +76,8 @@ TABLE: dict[type[PathwayEvent], Rule] = {
                                    "a reasonable-grounds decision follows a referral"),
     ReflectionStarted: Rule(frozenset({S.REASONABLE_GROUNDS}),
                             "the reflection period starts after a positive reasonable-grounds "
-                            "decision (CETS 197 art. 13(1))", S.REFLECTION),
+                            "decision (CETS 197 art. 13(1)), or on referral where the country "
+                            "offers it then", S.REFLECTION),
     IdentificationDecided: Rule(frozenset({S.REASONABLE_GROUNDS, S.REFLECTION}),
                                 "formal identification follows a positive reasonable-grounds "
                                 "decision"),
@@ -188,11 +189,19 @@ def _effects(state: PathwayState, event: PathwayEvent, target: Stage,
     return replace(state, **changes)  # type: ignore[arg-type]
 
 
+def stages_for(event_type: type[PathwayEvent], rules: CountryRules) -> frozenset[Stage]:
+    """The stages an event may be recorded at under a country's rules."""
+    stages = TABLE[event_type].stages
+    if event_type is ReflectionStarted and rules.reflection_on_referral:
+        return stages | {S.REFERRED}
+    return stages
+
+
 def advance(state: PathwayState, event: PathwayEvent, rules: CountryRules,
             subject_id: object = "-") -> PathwayState:
     """The state after `event`, or `ForbiddenTransition` saying why not."""
     rule = TABLE[type(event)]
-    if state.stage not in rule.stages:
+    if state.stage not in stages_for(type(event), rules):
         raise ForbiddenTransition("pathway", subject_id, event.kind, state.stage.value,
                                   rule.why_not)
     if event.on < state.detected_on:
@@ -205,6 +214,6 @@ def advance(state: PathwayState, event: PathwayEvent, rules: CountryRules,
     return _effects(state, event, _target(state, event, rule), rules)
 
 
-def allowed(state: PathwayState) -> list[str]:
-    """Kinds of event the table allows at the state's stage (guards may still refuse)."""
-    return sorted(t.kind for t, rule in TABLE.items() if state.stage in rule.stages)
+def allowed(state: PathwayState, rules: CountryRules) -> list[str]:
+    """Kinds of event allowed at the state's stage (guards may still refuse one)."""
+    return sorted(t.kind for t in TABLE if state.stage in stages_for(t, rules))

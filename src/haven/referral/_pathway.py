@@ -83,9 +83,9 @@ class PathwayPublic:
         names = {f.name for f in fields(PathwayState)}
         return PathwayState(**{n: getattr(self, n) for n in names})
 
-    @property
-    def allowed_events(self) -> list[str]:
-        return allowed(self.state)
+    def allowed_events(self, rules: RulesBook | None = None) -> list[str]:
+        """Kinds of event that may be recorded next (for the UI's buttons)."""
+        return allowed(self.state, (rules or default_rules()).for_country(self.country))
 
     @classmethod
     def of(cls, row: PathwayRow) -> PathwayPublic:

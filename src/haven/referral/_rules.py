@@ -13,7 +13,8 @@ Country values shipped with Haven (check them against current law before relying
 
 - NL: reflection period of at most three months (Vreemdelingencirculaire 2000, B8/3.1, as
   amended by WBV 2023/11, Stcrt. 2023, 13577; 30 days for persons under the Dublin
-  Regulation, which the operator configures as a separate rule if needed);
+  Regulation, which the operator configures as a separate rule if needed), offered by the
+  police on the slightest indication, so it may start on referral;
 - RO: recovery and reflection period of up to 90 days for foreign victims (Law 678/2001,
   art. 39^1(1));
 - BE: reflection period of 45 days (Aliens Act of 15 December 1980, art. 61/2, and the
@@ -80,6 +81,9 @@ class CountryRules:
     reasonable_grounds_days: int | None = None
     follow_up_months: tuple[int, ...] = (3, 6, 12)
     due_soon_days: int = 7
+    # Where the period may be offered on referral, before any reasonable-grounds decision
+    # (NL: on the slightest indication of trafficking), not only after one.
+    reflection_on_referral: bool = False
     basis: Mapping[str, str] = field(default_factory=dict)
 
     def check(self) -> None:
@@ -107,7 +111,7 @@ _OPERATOR = {"reasonable_grounds_days": "operator", "permit_renewal_notice_days"
 DEFAULT_RULES: dict[str, CountryRules] = {r.country: r for r in (
     CountryRules("NL", Period(months=3),
                  "Vreemdelingencirculaire 2000 B8/3.1 (WBV 2023/11): at most three months",
-                 basis=_OPERATOR),
+                 reflection_on_referral=True, basis=_OPERATOR),
     CountryRules("RO", Period(days=90), "Law 678/2001 art. 39^1(1): up to 90 days",
                  basis=_OPERATOR),
     CountryRules("BE", Period(days=45),
