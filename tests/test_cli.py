@@ -122,3 +122,24 @@ def test_user_errors_are_one_line(home: Path, tmp_path: Path) -> None:
     assert "haven init" in uninitialised.stderr
     for result in (missing, unknown_org, bad_kind, uninitialised):
         assert "Traceback" not in result.stderr
+
+
+def test_user_add_reads_the_password_from_stdin(home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
+    env["HAVEN_HOME"] = str(home)
+    added = subprocess.run([*HAVEN, "user", "add", "jdevries", "-o", "nl-police",
+                            "--role", "case_worker", "--name", "Jan de Vries"],
+                           input="a long enough password\n", capture_output=True, text=True,
+                           env=env, timeout=120, check=False)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("jdevries\t")
+    listed = run(home, "user", "list", "-o", "nl-police")
+    assert listed.stdout.strip() == "jdevries\tcase_worker\tactive"
+    weak = subprocess.run([*HAVEN, "user", "add", "weak", "-o", "nl-police", "-r", "analyst"],
+                          input="short\n", capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+    assert weak.returncode == 1
+    assert "12 characters" in weak.stderr
+    with sqlite3.connect(home / "haven.sqlite") as db:
+        (stored,) = db.execute("select password_hash from users").fetchone()
+    assert "a long enough password" not in stored

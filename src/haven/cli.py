@@ -347,11 +347,16 @@ def user_add(
         "system_admin; repeat for several."))],
     name: Annotated[str, typer.Option(help="Display name.")] = "",
     locale: Annotated[str, typer.Option(help="Language of the UI: en or nl.")] = "en",
+    oidc_subject: Annotated[str | None, typer.Option(
+        help="Link to an identity provider account ('<issuer>|<sub>'); no password then.")
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Create a user; the password is read from the terminal (or stdin), never an argument.
 
-    Example:  haven user add jdevries -o nl-police --role case_worker --name "Jan de Vries"
+    Examples:
+      haven user add jdevries -o nl-police --role case_worker --name "Jan de Vries"
+      haven user add mvos -o nl-police -r analyst --oidc-subject "https://idp.politie.nl|8412"
     """
     from haven.access import Accounts, UserCreate
     from haven.registry import Registry
@@ -359,13 +364,15 @@ def user_add(
 
     registry = Registry.open(_settings(home))
     org = registry.organisation(organisation)
-    if sys.stdin.isatty():
+    password: str | None = None
+    if oidc_subject is None and sys.stdin.isatty():
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True,
                                 err=True)
-    else:
+    elif oidc_subject is None:
         password = sys.stdin.readline().rstrip("\n")
     user = validate_record(UserCreate, {"username": username, "display_name": name or username,
-                                        "password": password, "roles": role, "locale": locale})
+                                        "password": password, "roles": role, "locale": locale,
+                                        "oidc_subject": oidc_subject})
     created = Accounts(registry).create_user(None, org.id, user)
     typer.echo(f"{created.username}\t{created.id}")
 
