@@ -27,6 +27,8 @@ __all__ = [
     "ScoredPairs",
     "dedupe",
     "fit_config",
+    "for_engine",
+    "blocked_pairs",
     "load_model",
     "score_pairs",
     "train_model",
@@ -153,12 +155,39 @@ def train_model(prepared: pa.Table, config: ModelConfig | None = None, *,
     return model
 
 
+def for_engine(model: dict[str, Any], config: ModelConfig, engine: Dialect) -> dict[str, Any]:
+    """The trained model with its SQL rewritten for `engine` (parameters kept).
+
+    A saved model holds SQL in the dialect it was trained on; the comparisons are rebuilt
+    from the configuration for the other engine and the trained m/u values copied over.
+    """
+    trained_names = {c["output_column_name"] for c in model["comparisons"]}
+    everything = settings(replace(config, omit=()), engine)["comparisons"]
+    omit = tuple(c["output_column_name"] for c in everything
+                 if c["output_column_name"] not in trained_names)
+    target = settings(replace(config, omit=omit), engine)
+    for key in ("probability_two_random_records_match",):
+        if key in model:
+            target[key] = model[key]
+    trained = {c["output_column_name"]: c["comparison_levels"] for c in model["comparisons"]}
+    for comparison in target["comparisons"]:
+        levels = trained.get(comparison["output_column_name"], [])
+        if len(levels) != len(comparison["comparison_levels"]):
+            raise ConfigurationError("the model was trained with another configuration")
+        for fresh, old in zip(comparison["comparison_levels"], levels, strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in old:
+                    fresh[key] = old[key]
+    return target
+
+
 def score_pairs(prepared: pa.Table, model: dict[str, Any], config: ModelConfig | None = None,
                 *, engine: Dialect = "duckdb", spark: Any | None = None) -> ScoredPairs:
-    """Score every candidate pair of `prepared` with a trained model."""
+    """Score every candidate pair of `prepared` with a trained model (from any engine)."""
     from splink import Linker
 
     cfg = config or ModelConfig()
+    model = for_engine(model, cfg, engine)
     db_api = _db_api(engine, spark)
     linker = Linker(_register(db_api, prepared, engine, spark), model,
                     log_level=logging.WARNING)
@@ -251,3 +280,28 @@ def load_model(path: Path) -> dict[str, Any]:
     import json
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
+
+
+def blocked_pairs(prepared: pa.Table, config: ModelConfig | None = None
+                  ) -> tuple[np.ndarray[Any, np.dtype[np.int64]],
+                             np.ndarray[Any, np.dtype[np.int64]]]:
+    """Candidate pairs the blocking rules produce (before scoring), as record indices.
+
+    Runs the same rules Splink uses, in DuckDB, so that blocking recall can be measured.
+    """
+    import duckdb
+
+    from haven.linkage._splink_settings import blocking_rules
+
+    con = duckdb.connect()
+    try:
+        con.register("records", prepared.append_column(
+            "idx", pa.array(np.arange(prepared.num_rows, dtype=np.int64))))
+        union = " UNION ".join(
+            f"SELECT l.idx AS i, r.idx AS j FROM records l JOIN records r ON ({rule}) "
+            "AND l.idx < r.idx" for rule in blocking_rules(config or ModelConfig()))
+        found = con.sql(f"SELECT DISTINCT i, j FROM ({union})").to_arrow_table()  # noqa: S608
+    finally:
+        con.close()
+    return (np.asarray(found.column("i").to_numpy(), np.int64),
+            np.asarray(found.column("j").to_numpy(), np.int64))

@@ -172,6 +172,11 @@ def blocking_rules(config: ModelConfig) -> list[str]:
         'l."token_long" = r."token_long"',
         'l."given_sk" = r."given_sk" AND substr(l."family_sk", 1, 1) = substr(r."family_sk", 1, 1)',
         'l."dob" = r."dob"',
+        # Typos in both names and no date: the first letters of each name still agree.
+        'substr(l."given_sk", 1, 3) = substr(r."given_sk", 1, 3) AND '
+        'substr(l."family_sk", 1, 3) = substr(r."family_sk", 1, 3)',
+        'substr(l."token_long", 1, 4) = substr(r."token_long", 1, 4) AND l."sex" = r."sex"',
+        'l."dob_year" = r."dob_year" AND l."citizenship" = r."citizenship" AND l."sex" = r."sex"',
         'l."given_sk" = r."family_sk"',
         'l."family_sk" = r."given_sk"',
         'l."alias_first" = r."name_key"',
