@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from haven.exceptions import ConfigurationError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["create_database_engine", "current_revision", "head_revision", "migrate"]
 
@@ -60,7 +59,10 @@ def create_database_engine(url: str, *, echo: bool = False) -> Engine:
     raise ConfigurationError(f"unsupported database backend {backend!r}; use sqlite or postgresql")
 
 
+# Alembic is imported where it is used: it costs half a second, and most commands never migrate.
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     config.attributes["engine"] = engine
@@ -69,13 +71,19 @@ def _alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` (Alembic)."""
+    from alembic import command
+
     command.upgrade(_alembic_config(engine), revision)
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://"))).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
