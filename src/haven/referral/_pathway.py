@@ -229,15 +229,28 @@ def record(tx: Transaction, pathway_id: uuid.UUID, event: PathwayEvent, *,
                        event, rules)
 
 
+def _read(tx: Transaction, action: AuditAction, pathway_id: uuid.UUID | None,
+          detail: dict[str, Any]) -> None:
+    # A pathway says a person is a (presumed) victim: its reads are audited like the record's.
+    tx.record(AuditEvent(actor=tx.scope.actor, organisation_id=str(tx.scope.organisation_id),
+                         action=action, entity_kind="pathway",
+                         entity_id=str(pathway_id) if pathway_id else None, detail=detail))
+
+
 def get_pathway(tx: Transaction, pathway_id: uuid.UUID) -> PathwayPublic:
-    return PathwayPublic.of(owned_row(tx, pathway_id))
+    pathway = PathwayPublic.of(owned_row(tx, pathway_id))
+    _read(tx, "read", pathway.id, {})
+    return pathway
 
 
 def pathway_of(tx: Transaction, victim_id: uuid.UUID) -> PathwayPublic | None:
     row = tx.session.scalars(select(PathwayRow).where(
         PathwayRow.victim_id == victim_id,
         PathwayRow.organisation_id == tx.scope.organisation_id)).one_or_none()
-    return PathwayPublic.of(row) if row else None
+    if row is None:
+        return None
+    _read(tx, "read", row.id, {})
+    return PathwayPublic.of(row)
 
 
 def list_pathways(tx: Transaction, *, stage: Stage | None = None, include_closed: bool = False
@@ -247,13 +260,16 @@ def list_pathways(tx: Transaction, *, stage: Stage | None = None, include_closed
         statement = statement.where(PathwayRow.stage == stage.value)
     elif not include_closed:
         statement = statement.where(PathwayRow.stage != Stage.CLOSED.value)
-    rows = tx.session.scalars(statement.order_by(PathwayRow.detected_on, PathwayRow.id))
+    rows = tx.session.scalars(statement.order_by(PathwayRow.detected_on, PathwayRow.id)).all()
+    if rows:
+        _read(tx, "list", None, {"ids": [str(r.id) for r in rows]})
     return [PathwayPublic.of(r) for r in rows]
 
 
 def history(tx: Transaction, pathway_id: uuid.UUID) -> list[TransitionPublic]:
     """Every event of an own pathway, oldest first."""
     owned_row(tx, pathway_id)
+    _read(tx, "read", pathway_id, {"history": True})
     rows = tx.session.scalars(select(TransitionRow).where(
         TransitionRow.pathway_id == pathway_id).order_by(TransitionRow.seq))
     return [TransitionPublic(

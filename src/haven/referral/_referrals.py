@@ -280,6 +280,10 @@ def incoming_referrals(tx: Transaction, *, today: date, rules: RulesBook | None 
         pathway = PathwayPublic.of(pathway_row)
         record = (tx.victims.get_granted(pathway.victim_id)
                   if row.status in _ACTIVE else {})
+        tx.record(AuditEvent(actor=tx.scope.actor,
+                             organisation_id=str(tx.scope.organisation_id), action="read",
+                             entity_kind="pathway", entity_id=str(pathway.id),
+                             detail={"via_referral": str(row.id)}))
         found.append(IncomingReferral(ReferralPublic.of(row), record, pathway.stage,
                                       pathway.reflection_ends_on,
                                       clocks(pathway, today, rules)))
