@@ -145,3 +145,30 @@ def test_language_switch_is_per_user(login: Callable[[str], TestClient]) -> None
     assert switched.headers["location"] == "/victims"
     assert 'lang="nl"' in browser.get("/").text
     assert 'lang="nl"' in login("worker").get("/").text  # stored with the user
+
+
+def test_suspect_and_case_forms(login: Callable[[str], TestClient]) -> None:
+    browser = login("worker")
+    _post_form(browser, "/victims/new", VALID)
+    bad = _post_form(browser, "/suspects/new", {
+        "external_id": "S-1", "person_kind": "natural", "sex": "male", "age": "7",
+        "registered_on": "2024-01-01", "roles": ["recruiter"],
+        "justice": "convicted:2024-01-01;prosecuted:2024-06-01"})
+    assert bad.status_code == 422  # type: ignore[attr-defined]
+    assert 'id="age-error"' in bad.text  # type: ignore[attr-defined]
+    assert 'id="justice-error"' in bad.text  # type: ignore[attr-defined]
+    good = _post_form(browser, "/suspects/new", {
+        "external_id": "S-1", "person_kind": "natural", "sex": "male", "age": "41",
+        "citizenship": "BG", "registered_on": "2024-01-01", "roles": ["recruiter", "exploiter"],
+        "justice": "suspected:2024-01-01", "family_name": "Петров"})
+    assert good.status_code == 303  # type: ignore[attr-defined]
+    case = _post_form(browser, "/cases/new", {
+        "external_id": "C-1", "opened_on": "2024-02-01", "victims": "NL-2024-0001",
+        "suspects": "S-1", "route": "recruitment:BG:Varna:2024-01-02|exploitation:NL::"})
+    assert case.status_code == 303  # type: ignore[attr-defined]
+    page = browser.get(case.headers["location"])  # type: ignore[attr-defined]
+    assert "NL-2024-0001" in page.text
+    assert "Varna" in page.text
+    assert "C-1" in browser.get("/cases?q=C-").text
+    assert "S-1" in browser.get("/suspects?stage=suspected").text
+    assert "S-1" not in browser.get("/suspects?stage=convicted").text

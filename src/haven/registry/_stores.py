@@ -411,8 +411,15 @@ class SuspectStore(_PersonStore[SuspectCreate, SuspectRow, SuspectPublic, Suspec
         data["registered_on"] = record.registered_on
         return data
 
-    def page(self, *, offset: int = 0, limit: int = 50) -> Page[SuspectPublic]:
-        return self._page(self._scoped(), offset, limit)
+    def page(self, *, offset: int = 0, limit: int = 50, stage: str | None = None,
+             external_id_prefix: str | None = None) -> Page[SuspectPublic]:
+        statement = self._scoped()
+        if stage:
+            statement = statement.where(SuspectRow.stage == stage)
+        if external_id_prefix:
+            statement = statement.where(SuspectRow.external_id.startswith(external_id_prefix,
+                                                                           autoescape=True))
+        return self._page(statement, offset, limit)
 
 
 class CaseStore(_Audited):
@@ -490,9 +497,13 @@ class CaseStore(_Audited):
         self._record("read", "case", row.id)
         return self._public(row)
 
-    def page(self, *, offset: int = 0, limit: int = 50) -> Page[CasePublic]:
+    def page(self, *, offset: int = 0, limit: int = 50,
+             external_id_prefix: str | None = None) -> Page[CasePublic]:
         limit = max(1, min(limit, MAX_PAGE))
         statement = self._scoped()
+        if external_id_prefix:
+            statement = statement.where(CaseRow.external_id.startswith(external_id_prefix,
+                                                                        autoescape=True))
         total = self._session.scalar(select(func.count()).select_from(statement.subquery())) or 0
         rows = self._session.scalars(
             statement.order_by(CaseRow.opened_on.desc(), CaseRow.external_id)

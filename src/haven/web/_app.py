@@ -80,6 +80,8 @@ def create_app(registry: Registry, settings: Settings, *,
         response = await call_next(request)
         for name, value in _SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.url.path.startswith("/api/"):  # JSON may hold personal data too
+            response.headers.setdefault("Cache-Control", "no-store")
         if request.url.path == "/docs":
             response.headers["Content-Security-Policy"] = _DOCS_CSP
         if settings.production:

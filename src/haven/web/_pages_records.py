@@ -23,11 +23,13 @@ from haven.standard import (
     ExploitationForm,
     IdentificationStatus,
     IsicSection,
+    JusticeStage,
     MeansOfControl,
     OnlinePlatform,
     RecruiterRelation,
     RecruitmentMethod,
     Sex,
+    SuspectRole,
     VictimCreate,
     VictimUpdate,
     Vulnerability,
@@ -215,13 +217,68 @@ async def update_victim(request: Request, info: SessionDep, victim_id: uuid.UUID
 
 
 # -- suspects and cases -------------------------------------------------------------------------
+# Their forms use the CSV layout's cells directly (lists with ";", parts with ":"), with the
+# format shown as a hint: these records are registered by investigators, usually from files.
+_SUSPECT_FIELDS = ["external_id", "person_kind", "sex", "age", "citizenship", "roles",
+                   "justice", "registered_on"]
+_SUSPECT_IDENTIFYING = ["given_names", "family_name", "aliases", "date_of_birth",
+                        "documents", "phones", "organisation_name", "registration_number"]
+_CASE_FIELDS = ["external_id", "opened_on", "victims", "suspects", "route", "references"]
+
+
+def _flat_fields(form: FormData, names: list[str], multi: frozenset[str] = frozenset()
+                 ) -> dict[str, str]:
+    return {name: (";".join(str(v) for v in form.getlist(name)) if name in multi
+                   else str(form.get(name) or "").strip()) for name in names}
+
+
+def _save_flat(request: Request, info: SessionDep, kind: str, values: dict[str, str],
+               template: str, **context: Any) -> Response:
+    from haven.standard import CaseCreate, SuspectCreate
+
+    scope = record_scope(info.principal, Permission.CREATE_RECORDS)
+    try:
+        with registry_of(request).transaction(scope) as tx:
+            if kind == "suspect":
+                created: Any = tx.suspects.create(
+                    validate_record(SuspectCreate, to_nested("suspect", values)))
+            else:
+                created = tx.cases.create(validate_record(CaseCreate, to_nested("case", values)))
+    except ValidationFailed as failure:
+        _ = translator(info.principal.locale)
+        return render(request, template, info, status_code=422, values=values,
+                      errors=_errors_by_field(failure.problems, _), **context)
+    return RedirectResponse(f"/{kind}s/{created.id}", status_code=303)
+
+
 @router.get("/suspects", response_class=HTMLResponse)
 def suspects(request: Request, info: SessionDep,
+             q: Annotated[str | None, Query(max_length=100)] = None,
+             stage: JusticeStage | None = None,
              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     with registry_of(request).transaction(record_scope(info.principal)) as tx:
-        result = tx.suspects.page(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        result = tx.suspects.page(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, stage=stage,
+                                  external_id_prefix=q or None)
     pages = max(1, -(-result.total // PAGE_SIZE))
-    return render(request, "suspects.html", info, result=result, page=page, pages=pages)
+    query = {k: v for k, v in {"q": q, "stage": stage}.items() if v}
+    return render(request, "suspects.html", info, result=result, page=page, pages=pages,
+                  query=query, stages=list(JusticeStage))
+
+
+@router.get("/suspects/new", response_class=HTMLResponse)
+def new_suspect(request: Request, info: SessionDep) -> HTMLResponse:
+    record_scope(info.principal, Permission.CREATE_RECORDS)
+    return render(request, "suspect_form.html", info, errors={}, values={
+        "registered_on": date.today().isoformat(), "person_kind": "natural"},
+        roles=list(SuspectRole))
+
+
+@router.post("/suspects/new", response_model=None)
+async def create_suspect(request: Request, info: SessionDep) -> Response:
+    values = _flat_fields(await request.form(), _SUSPECT_FIELDS + _SUSPECT_IDENTIFYING,
+                          frozenset({"roles"}))
+    return _save_flat(request, info, "suspect", values, "suspect_form.html",
+                      roles=list(SuspectRole))
 
 
 @router.get("/suspects/{suspect_id}", response_class=HTMLResponse)
@@ -237,11 +294,28 @@ def suspect_page(request: Request, info: SessionDep, suspect_id: uuid.UUID) -> H
 
 @router.get("/cases", response_class=HTMLResponse)
 def cases(request: Request, info: SessionDep,
+          q: Annotated[str | None, Query(max_length=100)] = None,
           page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     with registry_of(request).transaction(record_scope(info.principal)) as tx:
-        result = tx.cases.page(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        result = tx.cases.page(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+                               external_id_prefix=q or None)
     pages = max(1, -(-result.total // PAGE_SIZE))
-    return render(request, "cases.html", info, result=result, page=page, pages=pages)
+    query = {"q": q} if q else {}
+    return render(request, "cases.html", info, result=result, page=page, pages=pages,
+                  query=query)
+
+
+@router.get("/cases/new", response_class=HTMLResponse)
+def new_case(request: Request, info: SessionDep, victim: str | None = None) -> HTMLResponse:
+    record_scope(info.principal, Permission.CREATE_RECORDS)
+    return render(request, "case_form.html", info, errors={}, values={
+        "opened_on": date.today().isoformat(), "victims": victim or ""})
+
+
+@router.post("/cases/new", response_model=None)
+async def create_case(request: Request, info: SessionDep) -> Response:
+    values = _flat_fields(await request.form(), _CASE_FIELDS)
+    return _save_flat(request, info, "case", values, "case_form.html")
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
