@@ -131,12 +131,12 @@ _INDICATORS: tuple[Indicator, ...] = (
         "en": "The person cannot refuse clients or particular acts, unprotected sex included.",
         "nl": "De persoon kan klanten of bepaalde handelingen, ook onveilige seks, niet "
               "weigeren."},
-        (_c(DELPHI, "adults for sexual exploitation: forced into illicit or criminal "
-                    "activities / no choice of clients"),), forms=(F.SEXUAL,)),
+        (_c(DELPHI, "adults for sexual exploitation: exploitative conditions of work"),),
+        forms=(F.SEXUAL,)),
     Indicator("s-earnings", SX, E.PURPOSE, S.STRONG, {
         "en": "The person hands over all or most of the money earned from sex work.",
         "nl": "De persoon draagt alle of de meeste inkomsten uit sekswerk af."},
-        (_c(DELPHI, "adults for sexual exploitation: confiscation of earnings"),
+        (_c(DELPHI, "adults for sexual exploitation: coercion at destination"),
          _c(ILO, "indicator 8, withholding of wages")), forms=(F.SEXUAL,)),
     Indicator("s-quota", SX, E.PURPOSE, S.STRONG, {
         "en": "The person must reach a set number of clients or amount of money each day.",
@@ -163,7 +163,7 @@ _INDICATORS: tuple[Indicator, ...] = (
         "en": "A (supposed) partner recruited the person or arranges and controls the work.",
         "nl": "Een (zogenaamde) partner heeft de persoon geronseld of regelt en controleert "
               "het werk."},
-        (_c(DELPHI, "adults for sexual exploitation: deceptive recruitment (seduction)"),)),
+        (_c(DELPHI, "adults for sexual exploitation: deceptive recruitment"),)),
     Indicator("s-substances", SX, E.MEANS, S.MEDIUM, {
         "en": "The person is given drugs or alcohol to keep them working.",
         "nl": "De persoon krijgt drugs of alcohol om door te blijven werken."},
