@@ -108,7 +108,8 @@ def quality(args: argparse.Namespace) -> dict[str, object]:
               f"ads/s); Haven is {run.seconds / haven_seconds:.1f}x faster")
         print(f"  templates B-cubed {_fmt(it['bcubed_p'], it['bcubed_r'], it['bcubed_f1'])}; "
               f"recall of templated ads {it['recall']:.3f} (strict {it['recall_strict']:.3f})")
-        print(f"  coarse clusters only: B-cubed F1 {ct['bcubed_f1']:.3f}, recall {ct['recall']:.3f}")
+        print(f"  coarse clusters only: B-cubed F1 {ct['bcubed_f1']:.3f}, "
+              f"recall {ct['recall']:.3f}")
         failed_ads = sum(int(str(f["ads"])) for f in run.failed)
         print(f"  InfoShield-Fine failed on {len(run.failed)} of {run.clusters} coarse clusters "
               f"({failed_ads} ads): {sorted({str(f['error']) for f in run.failed})}")

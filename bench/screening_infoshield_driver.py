@@ -27,9 +27,12 @@ def main() -> None:
     coarse = InfoShieldCoarse(data, "id", "text")
     coarse.clustering()
     coarse_seconds = time.perf_counter() - start
+    # InfoShield-Coarse may key its graph on the text column (it adds the text header to its
+    # id candidates), so read the labels back from its table, row by row
     coarse_labels = {
-        str(coarse.index_to_docid[i]): int(label)
-        for i, label in enumerate(coarse.labels) if label != -1
+        str(ad_id): int(label)
+        for ad_id, label in zip(coarse.data["id"], coarse.data["LSH label"], strict=True)
+        if label != -1
     }
     clusters, gvc = read_data(coarse.final_data_filename, "id", "text")
     labels: dict[str, str] = {}
