@@ -129,3 +129,14 @@ def test_python_dash_m_runs_end_to_end(tmp_path: Path, small_corpus: AdCorpus) -
     assert (tmp_path / "o" / "report.html").is_file()
     assert "analyse" in done.stderr  # progress goes to stderr, paths to stdout
     assert all(Path(line).exists() for line in done.stdout.splitlines())
+
+
+def test_every_option_is_documented() -> None:
+    import inspect
+
+    doc = (Path(__file__).parents[2] / "docs" / "screening.md").read_text(encoding="utf-8")
+    for name in inspect.signature(screen_command).parameters:
+        if name != "ads":
+            assert f"--{name}" in doc, name
+    for column in ("id, template, network, risk, reasons", "id, phone, obfuscated"):
+        assert column in doc
