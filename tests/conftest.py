@@ -1,13 +1,18 @@
 """Shared fixtures: a registry on SQLite and on the real PostgreSQL server, and record factories.
 
-Every test that takes `registry` runs twice, once per backend. PostgreSQL tests use a fresh
-schema per test on the server at HAVEN_TEST_POSTGRES_URL (default: the CI machine's loopback
-server) and never skip: a missing server is a failure.
+Every test that takes `registry` runs twice, once per backend. PostgreSQL tests run on the
+server at HAVEN_TEST_POSTGRES_URL (default: the CI machine's loopback server) and never skip:
+a missing server is a failure.
+
+Migrating a database takes about a second, so each test session (each xdist worker) migrates
+once: SQLite tests start from a copy of a migrated file, PostgreSQL tests share one migrated
+schema per worker that is emptied after every test.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +21,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from haven.config import Settings
-from haven.registry import AdminScope, Registry, Scope
+from haven.registry import AdminScope, Registry, Scope, create_database_engine, migrate
 from haven.standard import OrganisationCreate, OrganisationPublic
 
 POSTGRES_URL = os.environ.get(
@@ -24,24 +29,58 @@ POSTGRES_URL = os.environ.get(
 )
 
 
-@pytest.fixture
-def postgres_schema_url() -> Iterator[str]:
-    """A URL whose search_path is a fresh schema, dropped afterwards."""
+@pytest.fixture(scope="session")
+def _postgres_session_schema() -> Iterator[tuple[str, str]]:
+    """One migrated schema for this test session (worker): (schema, URL)."""
     schema = f"haven_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    engine = create_database_engine(url)
+    migrate(engine)
+    engine.dispose()
     try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        yield schema, url
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
+@pytest.fixture
+def postgres_schema_url(_postgres_session_schema: tuple[str, str]) -> Iterator[str]:
+    """A URL whose search_path is a migrated schema, emptied after the test."""
+    schema, url = _postgres_session_schema
+    yield url
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        tables = connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = :schema "
+            "AND tablename <> 'alembic_version'"), {"schema": schema}).scalars().all()
+        if tables:
+            names = ", ".join(f'"{schema}"."{t}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        connection.execute(text(
+            f'INSERT INTO "{schema}".audit_head (id, seq, mac, head_mac) '  # noqa: S608
+            f"VALUES (1, 0, '{'0' * 64}', '')"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "haven.sqlite"
+    engine = create_database_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     if request.param == "sqlite":
+        template: Path = request.getfixturevalue("_sqlite_template")
+        shutil.copyfile(template, tmp_path / "haven.sqlite")
         return Settings(home=tmp_path)
     url: str = request.getfixturevalue("postgres_schema_url")
     return Settings(home=tmp_path, database_url=url)
