@@ -23,8 +23,9 @@ def splink_baseline(table: pa.Table, extra: tuple[str, ...] = ()) -> dict[str, s
 
     columns = {c: [v.lower() if isinstance(v, str) and v else None
                    for v in table.column(c).to_pylist()]
-               for c in ("record_id", "given_name", "family_name", "date_of_birth", "sex",
+               for c in ("given_name", "family_name", "date_of_birth", "sex",
                          "citizenship", *extra) if c in table.column_names}
+    columns = {"record_id": table.column("record_id").to_pylist()} | columns
     data = pa.table(columns)
     comparisons = [cl.NameComparison("given_name"), cl.NameComparison("family_name"),
                    cl.LevenshteinAtThresholds("date_of_birth", [1, 2])]

@@ -55,7 +55,7 @@ def test_lsh_blocking_keeps_near_duplicates() -> None:
 
 def test_lsh_path_gives_the_exhaustive_answer(
         synthetic_small: tuple[pa.Table, dict[str, str]]) -> None:
-    table, truth = synthetic_small
+    table, _ = synthetic_small
     parties = encode_table(table, b"s" * 32)
     exhaustive = link_parties(parties)
     blocked = link_parties(parties, dataclasses.replace(HubOptions(), exhaustive_limit=0))

@@ -41,7 +41,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def test_spark_gives_the_duckdb_result(spark: Any,
                                        synthetic_small: tuple[pa.Table, dict[str, str]]) -> None:
     table, _ = synthetic_small
-    small = table.slice(0, 150)
+    small = table.slice(0, 80)
     duck = dedupe_table(small)
     on_spark = dedupe_table(small, engine="spark", spark=spark, model=duck.model)
     assert on_spark.person_ids == duck.person_ids

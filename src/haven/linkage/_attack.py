@@ -117,7 +117,8 @@ def _read_back(present: npt.NDArray[np.bool_], grams: Sequence[str],
     best = agree.max(axis=1)
     unique = (agree == best[:, None]).sum(axis=1) == 1
     winner = np.asarray(candidates, dtype=object)[agree.argmax(axis=1)]
-    return unique & (winner == np.asarray(names, dtype=object))
+    hits: npt.NDArray[np.bool_] = unique & (winner == np.asarray(names, dtype=object))
+    return hits
 
 
 def pattern_mining_attack(bits: Bits, names: Sequence[str], *, q: int = 2,

@@ -176,9 +176,31 @@ def candidate_pairs(bits: Bits, options: HubOptions) -> tuple[Index, Index]:
     return found // n, found % n
 
 
-def _score(bits: Bits, options: HubOptions) -> tuple[Index, Index, npt.NDArray[np.float64], int,
-                                                    int]:
+def _across_parties(bits: Bits, sizes: Sequence[int], threshold: float
+                    ) -> tuple[Index, Index, npt.NDArray[np.float64], int]:
+    """Every pair between different parties (pairs inside a party cannot link)."""
+    starts = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    parts: list[tuple[Index, Index, npt.NDArray[np.float64]]] = []
+    comparisons = 0
+    for p in range(len(sizes)):
+        for q in range(p + 1, len(sizes)):
+            a = bits[starts[p]:starts[p + 1]]
+            b = bits[starts[q]:starts[q + 1]]
+            i, j, dice = dice_threshold_dense(a, b, threshold)
+            parts.append((i + starts[p], j + starts[q], dice))
+            comparisons += len(a) * len(b)
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), 0
+    return (np.concatenate([x[0] for x in parts]), np.concatenate([x[1] for x in parts]),
+            np.concatenate([x[2] for x in parts]), comparisons)
+
+
+def _score(bits: Bits, options: HubOptions, sizes: Sequence[int]
+           ) -> tuple[Index, Index, npt.NDArray[np.float64], int, int]:
     n = len(bits)
+    if n <= options.exhaustive_limit and options.one_per_source:
+        i, j, dice, comparisons = _across_parties(bits, sizes, options.min_dice)
+        return i, j, dice, comparisons, comparisons
     if n <= options.exhaustive_limit:
         i, j, dice = dice_threshold_dense(bits, bits, options.min_dice, same=True)
         return i, j, dice, n * (n - 1) // 2, n * (n - 1) // 2
@@ -201,7 +223,7 @@ def link_parties(parties: Sequence[EncodedParty], options: HubOptions | None = N
     bits = np.concatenate([p.bits for p in parties])
     record_ids = [r for p in parties for r in p.record_ids]
     sources = [p.source_org for p in parties for _ in p.record_ids]
-    i, j, dice, comparisons, candidates = _score(bits, opts)
+    i, j, dice, comparisons, candidates = _score(bits, opts, [len(p.record_ids) for p in parties])
     cluster = ClusterOptions(threshold=opts.threshold, min_support=opts.min_support,
                              one_per_source=opts.one_per_source)
     labels = cluster_edges(len(record_ids), zip(i.tolist(), j.tolist(), dice.tolist(),
