@@ -302,11 +302,13 @@ def serve(
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
+    from haven.referral import TransnationalSettings
     from haven.registry import Registry
     from haven.web import create_app
 
     registry = Registry.open(settings)
-    uvicorn.run(create_app(registry, settings), host=host, port=port, log_level="warning")
+    app = create_app(registry, settings, transnational=TransnationalSettings.from_env())
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -13,6 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from haven import __version__
 from haven.access import Accounts, LoginPolicy, OidcConfig
 from haven.config import Settings
+from haven.referral import TransnationalSettings
+from haven.referral import api as referral_api
 from haven.registry import Registry
 from haven.web import _api, _pages, _pages_admin, _pages_records
 from haven.web._auth import LoginRateLimiter
@@ -39,7 +41,9 @@ _DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe
 
 
 def create_app(registry: Registry, settings: Settings, *,
-               login_policy: LoginPolicy | None = None) -> FastAPI:
+               login_policy: LoginPolicy | None = None,
+               transnational: TransnationalSettings | None = None) -> FastAPI:
+    """The whole web application; `transnational` turns on the transnational referral inbox."""
     settings.check()
     app = FastAPI(
         docs_url=None,
@@ -61,6 +65,8 @@ def create_app(registry: Registry, settings: Settings, *,
         app.include_router(oidc_router(oidc))
     install_error_handlers(app)
     app.include_router(_api.router)
+    app.include_router(referral_api.router)
+    referral_api.configure(app, registry, transnational)
     app.include_router(_pages.router)
     app.include_router(_pages_records.router)
     app.include_router(_pages_admin.router)
