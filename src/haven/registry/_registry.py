@@ -17,12 +17,13 @@ from haven.config import Settings
 from haven.exceptions import ConfigurationError, Conflict, NotFound
 from haven.registry._analytics import AggregateScope, suspect_table, victim_table
 from haven.registry._audit import AuditEvent, AuditLog, VerifyReport
+from haven.registry._cases import CaseStore
 from haven.registry._crypto import KeyRing, generate_key_file
 from haven.registry._database import create_database_engine, current_revision, head_revision
 from haven.registry._database import migrate as run_migrations
 from haven.registry._grants import GrantStore
 from haven.registry._scope import AdminScope, Scope
-from haven.registry._stores import CaseStore, SuspectStore, VictimStore
+from haven.registry._stores import SuspectStore, VictimStore
 from haven.registry._tables import CaseRow, OrganisationRow, SuspectRow, VictimRow
 from haven.standard import OrganisationCreate, OrganisationPublic
 
