@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 from haven.standard._codes import JusticeStage, PersonKind, Sex, SuspectRole
 from haven.standard._identity import IdentifyingData
-from haven.standard._types import Citizenship, ExternalId, code_parser
+from haven.standard._types import Citizenship, ExternalId, RecordAttributes, code_parser
 
 __all__ = ["JusticeEvent", "SuspectCreate", "SuspectDetail", "SuspectPublic", "SuspectUpdate"]
 
@@ -28,18 +28,7 @@ class JusticeEvent(BaseModel):
     on: date
 
 
-class _SuspectAttributes(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _ignore_derived(cls, data: Any) -> Any:
-        # Derived values (age group and band, stage) come back in dumps and exports; they are
-        # recomputed, never taken from input.
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if k not in cls.model_computed_fields}
-        return data
-
+class _SuspectAttributes(RecordAttributes):
     person_kind: Annotated[PersonKind, code_parser(PersonKind)] = PersonKind.NATURAL
     sex: Annotated[Sex, code_parser(Sex)] | None = None
     age: int | None = Field(default=None, ge=10, le=110)

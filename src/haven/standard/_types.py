@@ -7,7 +7,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from haven.standard._aliases import parse_code
 from haven.standard._countries import parse_citizenship, parse_country
@@ -18,6 +26,7 @@ __all__ = [
     "ExternalId",
     "PartialDate",
     "PersonName",
+    "RecordAttributes",
     "blank_to_none",
     "code_parser",
     "partial_date_bounds",
@@ -120,3 +129,18 @@ def partial_date_bounds(value: str) -> tuple[date, date]:
         following = date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
         return first, date.fromordinal(following.toordinal() - 1)
     return date(parts[0], 1, 1), date(parts[0], 12, 31)
+
+
+class RecordAttributes(BaseModel):
+    """Base of person records: unknown fields refused, derived fields ignored on input."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_derived(cls, data: Any) -> Any:
+        # Derived values (age group and band, stage) come back in dumps and exports; they are
+        # recomputed, never taken from input.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in cls.model_computed_fields}
+        return data

@@ -8,7 +8,7 @@ bands are derived from that age.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Self, TypeVar
 from uuid import UUID
 
 from pydantic import (
@@ -36,7 +36,14 @@ from haven.standard._codes import (
 )
 from haven.standard._countries import STATELESS, UNKNOWN_CITIZENSHIP
 from haven.standard._identity import IdentifyingData
-from haven.standard._types import Citizenship, Country, ExternalId, code_parser, partial_date_bounds
+from haven.standard._types import (
+    Citizenship,
+    Country,
+    ExternalId,
+    RecordAttributes,
+    code_parser,
+    partial_date_bounds,
+)
 
 __all__ = [
     "Exploitation",
@@ -106,19 +113,8 @@ class Recruitment(BaseModel):
         return self
 
 
-class _VictimAttributes(BaseModel):
+class _VictimAttributes(RecordAttributes):
     """Statistical attributes shared by create, update and public schemas."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _ignore_derived(cls, data: Any) -> Any:
-        # Derived values (age group and band, stage) come back in dumps and exports; they are
-        # recomputed, never taken from input.
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if k not in cls.model_computed_fields}
-        return data
 
     identification_status: Annotated[IdentificationStatus, code_parser(IdentificationStatus)]
     sex: Annotated[Sex, code_parser(Sex)] = Sex.UNKNOWN
