@@ -80,33 +80,49 @@ def registry_table(rows: int, seed: int) -> pa.Table:
 
 
 # -- the pandas implementation ----------------------------------------------------------------
+# Written as a competent pandas user would: vectorised (explode, isin, groupby), no per-row
+# Python functions, categoricals for the codes.
 def pandas_frame(table: pa.Table) -> Any:
-    return table.to_pandas(strings_to_categorical=True, self_destruct=True, split_blocks=True)
-
-
-def _pandas_values(df: Any, eu: set[str]) -> dict[str, Any]:
-    """Each dimension's value per row (lists for multi-valued ones), as the definitions say."""
     import pandas as pd
 
-    cits = df["citizenships"]
-    first_cit = cits.map(lambda c: c[0] if len(c) else "UNK")
-    has_eu = cits.map(lambda c: any(x in eu for x in c))
-    own = [own in c for own, c in zip(df["organisation_country"], cits, strict=True)]
-    unknown = (first_cit == "UNK") | (cits.map(len) == 0)
-    group = np.where(unknown, "unknown", np.where(own, "national",
-                                                  np.where(has_eu, "other_eu", "non_eu")))
-    return {
-        "year": df["year"].astype(str),
-        "status": np.where(df["identification_status"] == "identified", "identified",
-                           "presumed"),
-        "sex": df["sex"].astype(str), "age_group": df["age_group"].astype(str),
-        "citizenship_group": pd.Series(group, index=df.index),
-        "citizenship": cits.map(lambda c: list(c) if len(c) else ["UNK"]),
-        "exploitation": df["exploitation_forms"].map(lambda f: list(f) if len(f) else
-                                                     ["unknown"]),
-        "country_of_exploitation": df["country_of_exploitation"].astype(str),
-        "reporting_country": df["organisation_country"].astype(str),
-    }
+    # Lists stay in Arrow memory (pandas' ArrowDtype) instead of one NumPy array per row.
+    lists = {table.schema.field(n).type for n in ("citizenships", "exploitation_forms")}
+    return table.to_pandas(strings_to_categorical=True, self_destruct=True, split_blocks=True,
+                           types_mapper=lambda t: pd.ArrowDtype(t) if t in lists else None)
+
+
+def _exploded(df: Any, column: str, unknown: str) -> Any:
+    """One row per (row, code) of a list column; empty lists become `unknown`."""
+    out = df[column].explode()
+    return out.where(out.notna(), unknown).astype(str)
+
+
+def _values(df: Any, name: str, eu: list[str]) -> Any:
+    """The dimension's value per row: a Series (index = row), exploded for list columns."""
+    import pandas as pd
+
+    if name == "year":
+        return df["year"].astype(str)
+    if name == "status":
+        return pd.Series(np.where(df["identification_status"] == "identified", "identified",
+                                  "presumed"), index=df.index)
+    if name in ("sex", "age_group", "country_of_exploitation"):
+        return df[name].astype(str).where(df[name].notna(), "unknown")
+    if name == "reporting_country":
+        return df["organisation_country"].astype(str)
+    if name == "citizenship":
+        return _exploded(df, "citizenships", "UNK")
+    if name == "exploitation":
+        return _exploded(df, "exploitation_forms", "unknown")
+    if name == "citizenship_group":
+        cits = _exploded(df, "citizenships", "UNK")
+        own = df["organisation_country"].astype(str).reindex(cits.index)
+        unknown = (cits == "UNK").groupby(level=0).any()
+        national = (cits == own).groupby(level=0).any()
+        in_eu = cits.isin(eu).groupby(level=0).any()
+        return pd.Series(np.where(unknown, "unknown", np.where(national, "national", np.where(
+            in_eu, "other_eu", "non_eu"))), index=unknown.index)
+    raise KeyError(name)
 
 
 def pandas_table(df: Any, by: tuple[str, ...], counting: str) -> dict[tuple[str, ...], int]:
@@ -115,25 +131,27 @@ def pandas_table(df: Any, by: tuple[str, ...], counting: str) -> dict[tuple[str,
     from haven.standard import EU27
 
     df = df[(df["identification_status"] != "declined") & df["year"].isin(YEARS)]
-    unit = (df["person_id"].astype(object).where(df["person_id"].notna(), df["record_id"])
-            if counting == "persons" else df["record_id"])
-    values = _pandas_values(df, set(EU27))
-    base = pd.DataFrame({"unit": unit.astype(str).to_numpy(),
-                         "on": df["registered_on"].to_numpy(),
-                         "rid": df["record_id"].astype(str).to_numpy()})
+    person = df["person_id"].astype(str).where(df["person_id"].notna(),
+                                               df["record_id"].astype(str))
+    unit = person if counting == "persons" else df["record_id"].astype(str)
+    # Registration order within a unit, for "the first known value".
+    order = pd.DataFrame({"unit": unit, "on": df["registered_on"],
+                          "rid": df["record_id"].astype(str)}).sort_values(["unit", "on", "rid"])
     multi = MULTI | ({"year"} if counting == "persons" else set())
     parts = []
     for name in by:
-        col = pd.DataFrame({"unit": base["unit"], name: np.asarray(values[name])})
+        values = _values(df, name, sorted(EU27))
+        col = pd.DataFrame({"unit": unit.reindex(values.index).to_numpy(),
+                            name: values.to_numpy()})
         if name in multi:
-            col = col.explode(name).drop_duplicates()
-            known = ~col[name].isin(UNKNOWN)
-            has_known = known.groupby(col["unit"]).transform("any")
-            col = col[known | ~has_known]
+            col = col.drop_duplicates()
+            if counting == "persons":
+                known = ~col[name].isin(UNKNOWN)
+                col = col[known | ~known.groupby(col["unit"]).transform("any")]
         elif counting == "persons":
-            # First known value in registration order.
-            order = base.assign(**{name: col[name], "u": col[name].isin(UNKNOWN)})
-            col = (order.sort_values(["unit", "u", "on", "rid"])
+            ranked = col.set_axis(values.index).loc[order.index]
+            ranked = ranked.assign(u=ranked[name].isin(UNKNOWN))
+            col = (ranked.sort_values(["u"], kind="stable")
                    .drop_duplicates("unit")[["unit", name]])
         parts.append(col)
     flat = parts[0]

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from haven.exceptions import ConfigurationError
 from haven.statistics._definitions import TOTAL, Dimension, TableSpec
-from haven.statistics._sql import DUCKDB, SPARK, table_sql
+from haven.statistics._sql import DUCKDB, SPARK, table_plan
 
 __all__ = ["CountTable", "DuckDBEngine", "Engine", "SparkEngine", "cell_keys"]
 
@@ -92,12 +92,13 @@ class DuckDBEngine:
 
     def count(self, spec: TableSpec, data: pa.Table, *, bounds: Mapping[str, int] | None = None,
               max_records: int | None = None) -> CountTable:
-        sql = table_sql(spec, DUCKDB, "src", bounds=bounds, max_records=max_records)
+        plan = table_plan(spec, DUCKDB, "src", bounds=bounds, max_records=max_records)
         with duckdb.connect() as connection:
             if self._threads:
                 connection.execute(f"SET threads = {int(self._threads)}")
             connection.register("src", data)
-            rows = connection.execute(sql).fetchall()
+            connection.execute(f"CREATE TEMP TABLE one AS {plan.units}")
+            rows = connection.execute(plan.margins).fetchall()
         return _with_total(spec, rows)
 
 
@@ -132,8 +133,13 @@ class SparkEngine:
         frame = self._spark.createDataFrame(data)
         view = "haven_src"
         frame.createOrReplaceTempView(view)
-        sql = table_sql(spec, SPARK, view, bounds=bounds, max_records=max_records)
-        rows = [tuple(r) for r in self._spark.sql(sql).collect()]
+        plan = table_plan(spec, SPARK, view, bounds=bounds, max_records=max_records)
+        units = self._spark.sql(plan.units).cache()
+        units.createOrReplaceTempView("one")
+        try:
+            rows = [tuple(r) for r in self._spark.sql(plan.margins).collect()]
+        finally:
+            units.unpersist()
         return _with_total(spec, rows)
 
     def stop(self) -> None:

@@ -134,8 +134,8 @@ def to_sdmx_csv(release: Release, *, dataflow: str | None = None) -> str:
 
 def write_xlsx(release: Release, path: Path) -> Path:
     """A workbook: the table (long format), its metadata and the code lists used."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active

@@ -26,7 +26,7 @@ from haven.exceptions import ConfigurationError
 from haven.standard import EU27
 from haven.statistics._definitions import Counting, Dimension, Subject, TableSpec
 
-__all__ = ["DUCKDB", "SPARK", "Dialect", "table_sql"]
+__all__ = ["DUCKDB", "SPARK", "Dialect", "TablePlan", "table_plan", "table_sql"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,22 +189,26 @@ def _resolved(spec: TableSpec, d: Dialect, dim: Dimension) -> str:
     return f"{d.min_by}({dim.name}, {order}) AS {dim.name}"
 
 
-def _collected(spec: TableSpec, d: Dialect, dim: Dimension, bound: int | None) -> str:
-    """A unit's distinct values of a multi-valued dimension, as a sorted list.
+def _collected(spec: TableSpec, d: Dialect, dim: Dimension) -> str:
+    """Aggregate: a unit's distinct values of a multi-valued dimension (counting persons)."""
+    if dim.name == "year":
+        return f"{d.distinct(d.collect(dim.name))} AS {dim.name}"
+    return f"{d.distinct(f'flatten({d.collect(dim.name)})')} AS {dim.name}"
 
-    Counting persons, the registrations' lists are merged; a person known to have some value
-    is not also counted as unknown. With a bound, only the first `bound` codes are kept (the
-    contribution bound of differential privacy).
+
+def _finished(spec: TableSpec, d: Dialect, dim: Dimension, bound: int | None) -> str:
+    """A unit's list, sorted, without "unknown" when a value is known, and bounded.
+
+    With a bound only the first `bound` codes are kept: the contribution bound of
+    differential privacy.
     """
-    if spec.counting is Counting.REGISTRATIONS:
-        # The standard keeps a record's codes unique, and "unknown" only stands alone.
-        values = dim.name
-    elif dim.name == "year":
-        values = d.distinct(d.collect(dim.name))
-    else:
-        merged = d.distinct(f"flatten({d.collect(dim.name)})")
-        known = d.drop(merged, _unknown(dim))
-        values = (f"CASE WHEN {d.length}({known}) = 0 THEN {d.array([_unknown(dim)[1:-1]])} "
+    values = dim.name
+    if spec.counting is Counting.PERSONS and dim.name != "year":
+        unknown = _unknown(dim)
+        known = d.drop(dim.name, unknown)
+        # Most units have one value: the filter runs only for the others.
+        values = (f"CASE WHEN {d.length}({dim.name}) = 1 THEN {dim.name} "
+                  f"WHEN {d.length}({known}) = 0 THEN {d.array([unknown[1:-1]])} "
                   f"ELSE {known} END")
     values = d.sort(values)
     if bound is not None:
@@ -213,21 +217,25 @@ def _collected(spec: TableSpec, d: Dialect, dim: Dimension, bound: int | None) -
 
 
 def _one(spec: TableSpec, d: Dialect, bounds: Mapping[str, int]) -> str:
-    """One row per unit: single-valued dimensions resolved, multi-valued ones as lists."""
-    columns = []
-    for dim in spec.dimensions:
-        if spec.subject is Subject.SUSPECTS and dim.name in ("stage", "year"):
-            continue
-        if spec.is_multi(dim):
-            columns.append(_collected(spec, d, dim, bounds.get(dim.name)))
-        elif spec.counting is Counting.PERSONS:
-            columns.append(_resolved(spec, d, dim))
-        else:
-            columns.append(dim.name)
-    listed = "".join(f", {c}" for c in columns)
+    """One row per unit: single-valued dimensions resolved, multi-valued ones as lists.
+
+    Registrations are units already (the standard keeps a record's codes unique and
+    "unknown" alone); persons are aggregated first, then their lists finished.
+    """
+    dims = [x for x in spec.dimensions
+            if not (spec.subject is Subject.SUSPECTS and x.name in ("stage", "year"))]
+    multi = [x for x in dims if spec.is_multi(x)]
     if spec.counting is Counting.REGISTRATIONS:
-        return f"SELECT unit{listed} FROM rec"
-    return f"SELECT unit{listed} FROM rec GROUP BY unit"
+        inner = "rec"
+    else:
+        parts = [_collected(spec, d, x) if x in multi else _resolved(spec, d, x) for x in dims]
+        inner = f"(SELECT unit{''.join(', ' + p for p in parts)} FROM rec GROUP BY unit) g"
+    outer = [_finished(spec, d, x, bounds.get(x.name)) if x in multi else x.name for x in dims]
+    # Margins count rows, not ids: only suspects (joined to their events) keep the unit, which
+    # spares materialising millions of id strings.
+    if spec.subject is Subject.SUSPECTS or not outer:
+        outer.insert(0, "unit")
+    return f"SELECT {', '.join(outer)} FROM {inner}"
 
 
 def _events(spec: TableSpec, d: Dialect, source: str) -> str:
@@ -297,9 +305,40 @@ def _subset(spec: TableSpec, d: Dialect, pairs: tuple[str, ...], present: list[s
     return f"SELECT {', '.join([*select, *flags, 'count(*) AS n'])} FROM {source}{group_by}"
 
 
+@dataclass(frozen=True, slots=True)
+class TablePlan:
+    """Two statements: `units` builds the per-unit table, `margins` counts every margin of it.
+
+    The engine stores the result of `units` as a temporary table named `one` (DuckDB) or a
+    cached view (Spark), so that each margin reads it instead of recomputing it.
+    """
+
+    units: str
+    margins: str
+
+
+def table_plan(spec: TableSpec, dialect: Dialect, source: str = "src", *,
+               bounds: Mapping[str, int] | None = None, max_records: int | None = None
+               ) -> TablePlan:
+    """The statements counting `spec` over the registry table `source` (see `table_sql`)."""
+    bounds = bounds or {}
+    rec = f"rec AS ({_rec(spec, dialect, source, max_records)})"
+    units = f"WITH {rec} {_one(spec, dialect, bounds)}"
+    ctes: list[str] = [rec]
+    pairs = _pairs(spec, dialect, source, bounds, ctes) if spec.subject is Subject.SUSPECTS \
+        else ()
+    names = list(spec.by)
+    parts = [_subset(spec, dialect, pairs, [n for n, t in zip(names, mask, strict=True)
+                                            if not t])
+             for mask in itertools.product((False, True), repeat=len(names))]
+    union = " UNION ALL ".join(parts)
+    margins = f"WITH {', '.join(ctes)} {union}" if pairs else union
+    return TablePlan(units, margins)
+
+
 def table_sql(spec: TableSpec, dialect: Dialect, source: str = "src", *,
               bounds: Mapping[str, int] | None = None, max_records: int | None = None) -> str:
-    """The SQL counting `spec` over the registry table `source`.
+    """The SQL counting `spec` over the registry table `source`, as one statement.
 
     Args:
         spec: the table definition.
