@@ -87,7 +87,8 @@ def test_settings_are_pure_and_engine_specific() -> None:
     duck = settings(config, "duckdb")
     spark = settings(config, "spark")
     names = [c["output_column_name"] for c in duck["comparisons"]]
-    assert names == ["name", "alias", "date_of_birth", "sex", "citizenship", "x_postcode"]
+    assert names == ["name", "alias", "date_of_birth", "sex", "citizenship", "registered_on",
+                     "source_country", "x_postcode"]
     duck_sql = str(duck["comparisons"])
     spark_sql = str(spark["comparisons"])
     assert "list_has_any" in duck_sql and "arrays_overlap" in spark_sql

@@ -113,7 +113,8 @@ def _spark_schema(table: pa.Table) -> Any:
 
 
 _OPTIONAL = {"alias": "alias_first", "date_of_birth": "dob_year", "sex": "sex",
-             "citizenship": "citizenship"}
+             "citizenship": "citizenship", "registered_on": "registered_day",
+             "source_country": "source_country"}
 
 
 def fit_config(prepared: pa.Table, config: ModelConfig | None = None) -> ModelConfig:

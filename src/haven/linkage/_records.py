@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -40,6 +41,7 @@ REQUIRED_COLUMNS = ("record_id", "source_org")
 _ALIAS_SEPARATORS = re.compile(r"[|;]")
 _SEXES = {"F", "M", "U", ""}
 _MAX_PROBLEMS = 200
+_EPOCH = date(1970, 1, 1)
 
 
 def split_aliases(value: str | None) -> list[str]:
@@ -138,6 +140,7 @@ def prepare(table: pa.Table, extra_columns: Sequence[str] = ()) -> pa.Table:
     all_keys = [sorted({k for k in [n, *a] if k}) for n, a in zip(name_keys, alias_keys,
                                                                    strict=True)]
     sexes = [(s or "").upper() for s in _column(table, "sex")]
+    registered = [_day(v) for v in _column(table, "registered_on")]
     out: dict[str, pa.Array] = {
         "record_id": pa.array(_column(table, "record_id"), pa.string()),
         "source_org": pa.array(_column(table, "source_org"), pa.string()),
@@ -163,11 +166,22 @@ def prepare(table: pa.Table, extra_columns: Sequence[str] = ()) -> pa.Table:
         "sex": pa.array([s if s in {"F", "M"} else None for s in sexes], pa.string()),
         "citizenship": pa.array([(c or "").upper() or None
                                  for c in _column(table, "citizenship")], pa.string()),
+        "registered_day": pa.array(registered, pa.int32()),
     }
     for name in extra_columns:
         out[f"x_{name}"] = pa.array([_none_if_empty(clean_name(v)) for v in _column(table, name)],
                                     pa.string())
     return pa.table(out)
+
+
+def _day(value: str | None) -> int | None:
+    """Days since 1970-01-01 of an ISO date; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return (date.fromisoformat(value.strip()[:10]) - _EPOCH).days
+    except ValueError:
+        return None
 
 
 def _grams(tokens: Sequence[str]) -> list[str]:

@@ -141,6 +141,31 @@ def _exact(col: str, name: str, m_same: float, u_same: float) -> dict[str, Any]:
         _level(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', "missing", null=True), same, other]}
 
 
+def _source_country() -> dict[str, Any]:
+    """Whether both registrations were made in one country (trained, not fixed)."""
+    return {"output_column_name": "source_country", "comparison_levels": [
+        _level('"source_country_l" IS NULL OR "source_country_r" IS NULL', "missing",
+               null=True),
+        _level('"source_country_l" = "source_country_r"', "same country"),
+        _level("ELSE", "different countries"),
+    ]}
+
+
+def _registered() -> dict[str, Any]:
+    """How far apart the two registrations are. A victim is typically registered again by
+    the next agency of a referral chain within weeks; namesakes are registered at random
+    times. Statistical attributes, so the hub may use it too."""
+    gap = 'abs("registered_day_l" - "registered_day_r")'
+    return {"output_column_name": "registered_on", "comparison_levels": [
+        _level('"registered_day_l" IS NULL OR "registered_day_r" IS NULL', "missing",
+               null=True),
+        _level(f"{gap} <= 30", "within a month"),
+        _level(f"{gap} <= 180", "within half a year"),
+        _level(f"{gap} <= 365", "within a year"),
+        _level("ELSE", "more than a year apart"),
+    ]}
+
+
 def _extra(col: str, dialect: Dialect) -> dict[str, Any]:
     a, b = f'"{col}_l"', f'"{col}_r"'
     return {"output_column_name": col, "comparison_levels": [
@@ -156,7 +181,8 @@ def comparisons(config: ModelConfig, dialect: Dialect) -> list[dict[str, Any]]:
     """The comparisons, in the order their evidence is shown to a case worker."""
     tf = config.term_frequencies
     out = [_full_name(dialect, tf), _alias(dialect), _dob(dialect),
-           _exact("sex", "sex", 0.98, 0.90), _exact("citizenship", "citizenship", 0.95, 0.60)]
+           _exact("sex", "sex", 0.98, 0.90), _exact("citizenship", "citizenship", 0.95, 0.60),
+           _registered(), _source_country()]
     out += [_extra(f"x_{c}", dialect) for c in config.extra_columns]
     return [c for c in out if c["output_column_name"] not in config.omit]
 
