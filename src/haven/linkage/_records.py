@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import date
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
