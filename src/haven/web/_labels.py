@@ -22,6 +22,7 @@ from haven.standard import (
     SuspectRole,
     Vulnerability,
 )
+from haven.web._referral_labels import REFERRAL_LABELS
 
 __all__ = ["AUDIT_ACTIONS", "LABELS", "N_"]
 
@@ -111,6 +112,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "rapporteur": N_("Rapporteur"), "org_admin": N_("Organisation administrator"),
         "system_admin": N_("System administrator"),
     },
+    **REFERRAL_LABELS,
 }
 
 

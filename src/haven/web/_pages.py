@@ -149,6 +149,10 @@ def dashboard(request: Request, info: SessionDep) -> HTMLResponse:
     context: dict[str, Any] = {}
     if can(principal, Permission.READ_RECORDS):
         context.update(_record_summary(request, principal))
+    if can(principal, Permission.MANAGE_REFERRALS):
+        from haven.web._pages_referral import due_context
+
+        context.update(due_context(request, principal))
     if can(principal, Permission.READ_AGGREGATES) and not can(principal, Permission.READ_RECORDS):
         context.update(_aggregates(request, principal))
     org = registry_of(request).organisation(str(principal.organisation_id))
