@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from factories import FAST_LOGIN
 from haven.access import Accounts, Principal, Role, UserCreate
 from haven.config import Settings
+from haven.referral import InstallationKeys, TransnationalSettings
 from haven.registry import Registry
 from haven.standard import OrganisationPublic
 from haven.web import create_app
@@ -61,6 +63,14 @@ def users(client: TestClient, org: OrganisationPublic, other_org: OrganisationPu
     users.add("orgadmin", [Role.ORG_ADMIN])
     users.add("sysadmin", [Role.SYSTEM_ADMIN])
     return users
+
+
+def inbox_settings(org: OrganisationPublic, tmp_path: Path) -> TransnationalSettings:
+    """Transnational referral on (for `create_app(transnational=...)`), received by `org`;
+    off, its endpoints answer 503 by design."""
+    key_file = tmp_path / "trm-keys.json"
+    InstallationKeys.generate("test-haven").save(key_file)
+    return TransnationalSettings(key_file, org.code, "Test Haven", "NL", "https://haven.example")
 
 
 def csrf_of(html: str) -> str:
