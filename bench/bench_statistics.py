@@ -1,8 +1,11 @@
 """Benchmark: Haven's statistics tables (DuckDB) against a pandas implementation.
 
-Both compute the same five Eurostat/UNODC tables, with every margin and each person counted
-once, on the same synthetic victim records (`haven.synth.generate_victim_table`, a fifth of
-the rows later registrations of an earlier person), in one run. Each side runs in its own
+The input is generated once, written as an Arrow IPC file and read back into memory by each
+side (what the registry's aggregate path hands over), so that peak memory is the engine's and
+the data's, not the generator's. Both compute the same five Eurostat/UNODC tables, with
+every margin and each person counted once, on the same synthetic victim records
+(`haven.synth.generate_victim_table`, a fifth of the rows later registrations of an earlier
+person), in one run. Each side runs in its own
 subprocess so that its peak memory (ru_maxrss) is its own; the parent checks that both give
 identical tables and reports median wall times over several runs, the ratio, and memory.
 
@@ -19,8 +22,10 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -186,9 +191,23 @@ def _digest(cells: dict[tuple[str, ...], int]) -> str:
     return hashlib.sha256(json.dumps(sorted(cells.items())).encode()).hexdigest()
 
 
-def worker(side: str, rows: int, runs: int, seed: int) -> dict[str, Any]:
+def _write_input(rows: int, seed: int, path: Path) -> None:
+    """Generate the input once and store it as an Arrow IPC file both sides read back."""
+    table = registry_table(rows, seed)
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=1_000_000)
+
+
+def _read_input(path: Path) -> pa.Table:
+    # Read into memory (not memory-mapped): what the registry's aggregate path hands over.
+    with pa.OSFile(str(path), "rb") as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+def worker(side: str, path: Path, runs: int) -> dict[str, Any]:
     started = time.perf_counter()
-    data: Any = registry_table(rows, seed)
+    data: Any = _read_input(path)
+    rows = data.num_rows
     if side == "pandas":
         data = pandas_frame(data)
     prepared = time.perf_counter() - started
@@ -204,15 +223,15 @@ def worker(side: str, rows: int, runs: int, seed: int) -> dict[str, Any]:
             per_table[str((by, counting))].append(time.perf_counter() - t1)
             digests[str((by, counting))] = _digest(cells)
         suite_times.append(time.perf_counter() - t0)
-    return {"side": side, "rows": rows, "prepare_s": prepared, "suite_s": suite_times,
+    return {"side": side, "rows": rows, "read_s": prepared, "suite_s": suite_times,
             "per_table_s": {k: statistics.median(v) for k, v in per_table.items()},
             "digests": digests, "rss_after_data_mb": rss_data,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def _run_side(side: str, rows: int, runs: int, seed: int) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, "--worker", side, "--rows", str(rows),
-                           "--runs", str(runs), "--seed", str(seed)],
+def _run_side(side: str, path: Path, runs: int) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, "--worker", side, "--input", str(path),
+                           "--runs", str(runs)],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{side} worker failed:\n{done.stderr[-3000:]}")
@@ -227,12 +246,18 @@ def main() -> None:
     parser.add_argument("--pandas-runs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--worker", choices=["haven", "pandas"])
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.rows, args.runs, args.seed)))
+        print(json.dumps(worker(args.worker, args.input, args.runs)))
         return
-    haven = _run_side("haven", args.rows, args.runs, args.seed)
-    pandas = _run_side("pandas", args.rows, args.pandas_runs or args.runs, args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "victims.arrow"
+        started = time.perf_counter()
+        _write_input(args.rows, args.seed, path)
+        print(f"input generated in {time.perf_counter() - started:.0f} s", flush=True)
+        haven = _run_side("haven", path, args.runs)
+        pandas = _run_side("pandas", path, args.pandas_runs or args.runs)
     same = haven["digests"] == pandas["digests"]
     h, p = statistics.median(haven["suite_s"]), statistics.median(pandas["suite_s"])
     print(f"rows: {args.rows:,} victim registrations (20 % repeat registrations), "

@@ -42,6 +42,13 @@ LABELS: dict[str, dict[str, str]] = {
         "presumed": "Vermoedelijk", "child": "Kinderen", "adult": "Volwassenen",
         "victims": "Geregistreerde slachtoffers", "persons": "personen",
         "registrations": "registraties", "total": "Totaal", "confidential": "c",
+        "dim:exploitation": "vorm van uitbuiting", "dim:sex": "geslacht",
+        "dim:age_group": "leeftijdsgroep", "dim:year": "jaar",
+        "dim:status": "identificatiestatus", "dim:citizenship": "nationaliteit",
+        "dim:citizenship_group": "nationaliteit",
+        "dim:eu_citizenship": "het al dan niet bezitten van een EU-nationaliteit",
+        "dim:country_of_exploitation": "land van uitbuiting",
+        "dim:reporting_country": "registrerend land",
     },
 }
 
@@ -103,7 +110,8 @@ def _title(release: Release, lang: str) -> str:
     if spec.years:
         years = (f" {spec.years[0]}" if len(spec.years) == 1
                  else f" {spec.years[0]}–{spec.years[-1]}")
-    by = ", ".join(_lower(DIMENSIONS[d].label) for d in spec.by)
+    by = ", ".join(LABELS.get(lang, {}).get(f"dim:{d}") or _lower(DIMENSIONS[d].label)
+                   for d in spec.by)
     head = label("victims", lang) if spec.subject == "victims" else "Suspects"
     return f"{head}{years}" + (f" by {by}" if by and lang == "en" else f" naar {by}" if by
                                 else "")

@@ -84,8 +84,11 @@ def _actor() -> str:
 def _registry(home: Path | None) -> Any:
     from haven.registry import Registry
 
-    settings = Settings.from_env()
-    return Registry.open(settings.with_home(home) if home is not None else settings)
+    def open_registry() -> Any:
+        settings = Settings.from_env()
+        return Registry.open(settings.with_home(home) if home is not None else settings)
+
+    return _run(open_registry)
 
 
 @contextmanager
