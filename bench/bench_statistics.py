@@ -40,6 +40,7 @@ TABLES: list[tuple[tuple[str, ...], str]] = [
     (("reporting_country", "exploitation"), "registrations"),
 ]
 YEARS = (2017, 2018)
+MEMORY_LIMIT = "1500MB"
 TOTAL = "_T"
 UNKNOWN = {"unknown", "UNK"}
 MULTI = {"exploitation", "citizenship"}  # plus year when counting persons
@@ -182,7 +183,8 @@ def haven_table(table: pa.Table, by: tuple[str, ...], counting: str
     from haven.statistics import DuckDBEngine, TableSpec
 
     spec = TableSpec.parse("victims", by, years=YEARS, counting=counting)
-    counts = DuckDBEngine().count(spec, table)
+    # A memory budget for DuckDB's working set; above it, it spills to disk.
+    counts = DuckDBEngine(memory_limit=MEMORY_LIMIT).count(spec, table)
     return {k: v for k, v in counts.cells.items() if v}
 
 

@@ -8,6 +8,7 @@ counts and never leaves Haven: only `_release` turns it into something publishab
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -87,8 +88,15 @@ class DuckDBEngine:
 
     name = "duckdb"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
+        """Args:
+            threads: worker threads (default: DuckDB's, one per core).
+            memory_limit: e.g. "2GB"; beyond it DuckDB spills to disk instead of growing.
+        """
+        if memory_limit is not None and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", memory_limit):
+            raise ConfigurationError("memory_limit must look like 512MB or 2GB")
         self._threads = threads
+        self._memory_limit = memory_limit
 
     def count(self, spec: TableSpec, data: pa.Table, *, bounds: Mapping[str, int] | None = None,
               max_records: int | None = None) -> CountTable:
@@ -96,6 +104,8 @@ class DuckDBEngine:
         with duckdb.connect() as connection:
             if self._threads:
                 connection.execute(f"SET threads = {int(self._threads)}")
+            if self._memory_limit:
+                connection.execute(f"SET memory_limit = '{self._memory_limit}'")
             connection.register("src", data)
             connection.execute(f"CREATE TEMP TABLE one AS {plan.units}")
             rows = connection.execute(plan.margins).fetchall()
