@@ -259,7 +259,9 @@ def main() -> None:
         _write_input(args.rows, args.seed, path)
         print(f"input generated in {time.perf_counter() - started:.0f} s", flush=True)
         haven = _run_side("haven", path, args.runs)
+        print(f"haven: {json.dumps(haven)}", flush=True)
         pandas = _run_side("pandas", path, args.pandas_runs or args.runs)
+        print(f"pandas: {json.dumps(pandas)}", flush=True)
     same = haven["digests"] == pandas["digests"]
     h, p = statistics.median(haven["suite_s"]), statistics.median(pandas["suite_s"])
     print(f"rows: {args.rows:,} victim registrations (20 % repeat registrations), "

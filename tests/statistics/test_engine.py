@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 from tests.statistics.reference import reference_counts
 
+from haven.exceptions import ConfigurationError
 from haven.statistics._definitions import TOTAL, TableSpec
 from haven.statistics._engine import CountTable, DuckDBEngine, SparkEngine
 from haven.statistics._sql import DUCKDB, SPARK, table_sql
@@ -111,3 +112,11 @@ def test_spark_gives_the_same_suspect_tables(spark: SparkEngine, suspects: pa.Ta
     bounded = {"stage": 2}
     assert (spark.count(spec, suspects, bounds=bounded).cells
             == DuckDBEngine().count(spec, suspects, bounds=bounded).cells)
+
+
+def test_a_memory_limit_changes_nothing_but_memory(victims: pa.Table) -> None:
+    spec = _spec(("sex", "exploitation"), "persons")
+    limited = DuckDBEngine(threads=1, memory_limit="256MB").count(spec, victims)
+    assert limited.cells == DuckDBEngine().count(spec, victims).cells
+    with pytest.raises(ConfigurationError):
+        DuckDBEngine(memory_limit="1GB; DROP TABLE x")
