@@ -96,7 +96,8 @@ def _screen_and_refer(page: Page, base: str, receiver: OrganisationPublic) -> No
     threats = page.get_by_role("group", name="The person or their family has been threatened")
     threats.get_by_label("Yes").check()
     expect(threats).to_contain_text("ILO Indicators of Forced Labour")  # the citation
-    page.get_by_role("group", name="Wages are far below what was agreed").get_by_label("Yes").check()
+    wages = page.get_by_role("group", name="Wages are far below what was agreed")
+    wages.get_by_label("Yes").check()
     page.get_by_role("button", name="Assess").click()
     expect(page.get_by_role("status")).to_contain_text("Presumed victim")
     expect(page.locator("main")).to_contain_text("Likely form(s) of exploitation: labour")

@@ -20,6 +20,7 @@ from web.conftest import Users, csrf_of
 Login = Callable[[str], TestClient]
 ANSWERS = {"a-g-threats": "yes", "a-l-wages": "yes", "a-g-documents": "unknown"}
 KINDS = [("kinds", "general"), ("kinds", "labour_exploitation")]
+QUERY = {"kinds": ["general", "labour_exploitation"]}
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def _screen(browser: TestClient, external_id: str = "SCR-0001", age: str = "") -
     """Screen through the forms and open the pathway; returns the victim's page address."""
     start = browser.get("/screening")
     assert start.status_code == 200
-    questions = browser.get("/screening/questions", params=KINDS)
+    questions = browser.get("/screening/questions", params=QUERY)
     result = _post(browser, "/screening/assess", questions.text,
                    [*KINDS, *ANSWERS.items(), ("age", age)])
     assert result.status_code == 200, result.text
@@ -87,7 +88,7 @@ def test_screening_shows_cited_indicators_and_an_explained_result(users: Users,
     browser = login("fieldworker")
     start = browser.get("/screening")
     assert 'type="checkbox" name="kinds" value="child"' in start.text
-    questions = browser.get("/screening/questions", params=KINDS)
+    questions = browser.get("/screening/questions", params=QUERY)
     assert "<legend>Someone else keeps the person&#39;s passport" in questions.text
     assert "ILO Indicators of Forced Labour (2012), indicator 7" in questions.text
     assert 'name="a-l-wages" value="yes"' in questions.text
@@ -112,7 +113,7 @@ def test_screening_in_dutch(users: Users, login: Login) -> None:
     users.add("veldwerker", [Role.FIRST_LINE_WORKER], locale="nl")
     browser = login("veldwerker")
     dutch = translator("nl")
-    page = browser.get("/screening/questions", params=KINDS)
+    page = browser.get("/screening/questions", params=QUERY)
     assert dutch("Screen a person") in page.text and dutch("Screen a person") != "Screen a person"
     assert "Iemand anders houdt het paspoort" in page.text
     result = _post(browser, "/screening/assess", page.text, [*KINDS, *ANSWERS.items()])
@@ -122,7 +123,7 @@ def test_screening_in_dutch(users: Users, login: Login) -> None:
 def test_open_pathway_problems_are_shown_next_to_their_fields(users: Users,
                                                               login: Login) -> None:
     browser = login("fieldworker")
-    questions = browser.get("/screening/questions", params=KINDS)
+    questions = browser.get("/screening/questions", params=QUERY)
     result = _post(browser, "/screening/assess", questions.text, [*KINDS, *ANSWERS.items()])
     failed = _post(browser, "/screening/open", result.text, [
         *KINDS, *ANSWERS.items(), ("record", "new"), ("external_id", "X-1"),
