@@ -726,3 +726,54 @@ def test_a_short_export_password_is_refused(
                        password="short")
     assert response.status_code == 422
     assert _leaks(response.text) == []
+
+
+# -- redirects and disabled accounts ------------------------------------------------------------
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/",
+                                    "/\t/evil.example/", "\\\\evil.example"])
+def test_log_in_never_redirects_off_site(client: TestClient, users: Users, target: str) -> None:
+    page = client.get("/login", params={"next": target})
+    response = client.post("/login", data={"username": "worker", "password": PASSWORD,
+                                           "csrf_token": csrf_of(page.text), "next": target},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    location = response.headers["location"]
+    # A browser reads a backslash as a slash and drops tabs: "/\\x" is "//x", another site.
+    normalised = location.replace("\\", "/").replace("\t", "")
+    assert normalised.startswith("/") and not normalised.startswith("//"), location
+
+
+def test_disabling_a_user_ends_their_sessions_and_tokens(
+    client: TestClient, users: Users, login: Callable[[str], TestClient],
+) -> None:
+    worker = login("worker")
+    token = users.token("worker")
+    assert worker.get("/api/me").status_code == 200
+    admin = login("orgadmin")
+    user_id = users.principal("worker").user_id
+    disabled = admin.post(f"/admin/users/{user_id}", follow_redirects=False, data={
+        "action": "disable", "csrf_token": csrf_of(admin.get("/admin/users").text)})
+    assert disabled.status_code == 303
+    assert worker.get("/api/me").status_code == 401
+    assert client.get("/api/me", headers=token).status_code == 401
+
+
+def test_every_read_of_identifying_data_is_audited(
+    client: TestClient, world: World, login: Callable[[str], TestClient],
+) -> None:
+    def reads() -> list[tuple[str, str | None]]:
+        with world.registry.engine.connect() as connection:
+            rows = connection.execute(select(AuditEntryRow).where(
+                AuditEntryRow.action == "read_identifying"))
+            return [(r.actor, r.entity_id) for r in rows]
+
+    before = reads()
+    session = login("worker")
+    assert "Zăvoianu" not in session.get(f"/victims/{world.victim_id}").text  # not by default
+    assert reads() == before
+    assert "Zăvoianu" in session.get(f"/victims/{world.victim_id}?identifying=true").text
+    api = client.get(f"/api/victims/{world.victim_id}/identifying", headers=world.token)
+    assert api.status_code == 200
+    new = reads()[len(before):]
+    assert [actor.split("/")[0] for actor, _ in new] == ["user:worker", "user:worker"]
+    assert {entity for _, entity in new} == {str(world.victim_id)}
