@@ -76,7 +76,20 @@ def test_user_errors_are_one_line(tmp_path: Path, key_file: Path) -> None:
     assert refused.exit_code == 2 and "32 bytes" in refused.output
 
 
-@pytest.mark.parametrize("command", ["dedupe", "encode", "hub", "evaluate"])
+def test_review_decisions_accumulate(tmp_path: Path) -> None:
+    decisions = tmp_path / "reviewed.json"
+    assert runner.invoke(link_app, ["review", "merge", "a:1", "b:2", "--decisions",
+                                    str(decisions)]).exit_code == 0
+    assert runner.invoke(link_app, ["review", "split", "a:1", "c:3", "d:4", "--decisions",
+                                    str(decisions)]).exit_code == 0
+    data = json.loads(decisions.read_text(encoding="utf-8"))
+    assert data == {"same": [["a:1", "b:2"]], "different": [["a:1", "c:3"], ["a:1", "d:4"]]}
+    wrong = runner.invoke(link_app, ["review", "join", "a:1", "b:2", "--decisions",
+                                     str(decisions)])
+    assert wrong.exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["dedupe", "encode", "hub", "evaluate", "review"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = runner.invoke(link_app, [command, "--help"])
     assert result.exit_code == 0

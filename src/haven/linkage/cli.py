@@ -215,6 +215,34 @@ def hub_command(
     _err.print(f"{summary['records']} records, {summary['persons']} persons")
 
 
+@link_app.command("review")
+def review_command(
+    action: Annotated[str, typer.Argument(help="merge (one person) or split (not one person).")],
+    record_id: Annotated[str, typer.Argument(help="The record the decision is about.")],
+    others: Annotated[list[str], typer.Argument(help="Record(s) it is (merge: one) or is "
+                                                     "not (split: any) the same person as.")],
+    decisions: Annotated[Path, typer.Option("--decisions", help=(
+        "Decisions file (JSON), created if missing; pass it to `dedupe --decisions`."))],
+) -> None:
+    """Record a reviewed merge or split; every later dedupe run respects it.
+
+    Example: haven link review split nl-ngo:V-3 nl-police:V-17 --decisions reviewed.json
+    """
+    from haven.linkage._review import ReviewDecisions
+
+    current = _guard(lambda: ReviewDecisions.load(decisions))
+    if action == "merge":
+        if len(others) != 1:
+            raise _fail("merge takes exactly two record ids")
+        updated = current.merge(record_id, others[0])
+    elif action == "split":
+        updated = current.split(record_id, others)
+    else:
+        raise _fail("action must be merge or split")
+    updated.save(decisions)
+    _err.print(f"{len(updated.same)} merge(s), {len(updated.different)} split(s) recorded")
+
+
 def _read_encodings(path: Path) -> list[Any]:
     from haven.linkage._exchange import read_encodings
     return _guard(lambda: read_encodings(path))
