@@ -118,6 +118,10 @@ def test_screening_in_dutch(users: Users, login: Login) -> None:
     assert "Iemand anders houdt het paspoort" in page.text
     result = _post(browser, "/screening/assess", page.text, [*KINDS, *ANSWERS.items()])
     assert "Vermoedelijk slachtoffer: verwijs nu naar hulp" in result.text
+    victim = _screen(browser, "SCR-NL")
+    pathway = browser.get(f"{victim}/pathway").text
+    for text in ("Next steps", "Running clocks", "Referred to support", "Detected"):
+        assert dutch(text) != text and dutch(text) in pathway
 
 
 def test_open_pathway_problems_are_shown_next_to_their_fields(users: Users,
@@ -204,6 +208,11 @@ def test_referral_needs_consent_then_the_receiver_sees_granted_fields_only(
     assert accepted.status_code == 303
     after = receiver.get("/referrals/incoming").text
     assert "Accepted" in after and "Mark done" in after
+    assert "Accepted" in sender.get("/referrals/outgoing").text
+    done = re.search(r'action="(/referrals/[0-9a-f-]{36}/done)"', after)
+    assert done
+    assert _post(receiver, done.group(1), after, {"reason": ""}).status_code == 303
+    assert "No open referral to your organisation." in receiver.get("/referrals/incoming").text
     # The receiver cannot open the sender's pathway page.
     assert receiver.get(f"{victim}/pathway").status_code == 404
 
@@ -224,6 +233,7 @@ def test_revoke_and_consent_problems(users: Users, login: Login, shelter: str,
     _post(sender, f"/pathways/{pathway_id}/refer", form.text,
           [("service", shelter), ("fields", "sex"), ("reason", "shelter")])
     outgoing = sender.get("/referrals/outgoing").text
+    assert "<td>Sex</td>" in outgoing  # fields by their labels
     revoke = re.search(r'action="(/referrals/[0-9a-f-]{36}/revoke)"', outgoing)
     assert revoke
     no_reason = _post(sender, revoke.group(1), outgoing, {"reason": ""})
@@ -232,6 +242,30 @@ def test_revoke_and_consent_problems(users: Users, login: Login, shelter: str,
                  {"reason": "found a place nearer", "next": "/referrals/outgoing"})
     assert done.status_code == 303
     assert "Revoked" in sender.get("/referrals/outgoing").text
+
+
+def test_a_rejection_needs_a_reason(users: Users, login: Login, shelter: str,
+                                    other_org: OrganisationPublic) -> None:
+    users.add("ro-case", [Role.CASE_WORKER], other_org)
+    sender = login("worker")
+    victim = _screen(sender, "SCR-0005")
+    _consent(sender, victim)
+    pathway_id = _pathway_id(sender.get(f"{victim}/pathway").text)
+    form = sender.get(f"/pathways/{pathway_id}/refer")
+    _post(sender, f"/pathways/{pathway_id}/refer", form.text,
+          [("organisation", str(other_org.id)), ("fields", "sex"), ("reason", "legal aid")])
+    receiver = login("ro-case")
+    incoming = receiver.get("/referrals/incoming").text
+    reject = re.search(r'action="(/referrals/[0-9a-f-]{36}/reject)"', incoming)
+    assert reject
+    silent = _post(receiver, reject.group(1), incoming, {"reason": " "})
+    assert silent.status_code == 422
+    assert "Say why, briefly" in silent.text
+    assert _post(receiver, reject.group(1), incoming, {"reason": "no lawyer free"}
+                 ).status_code == 303
+    assert "Rejected (no lawyer free)" in sender.get(f"{victim}/pathway").text
+    again = _post(receiver, reject.group(1), incoming, {"reason": "twice"})
+    assert again.status_code == 409  # a decided referral stays decided
 
 
 def test_dashboard_lists_due_items_of_a_child(users: Users, login: Login) -> None:

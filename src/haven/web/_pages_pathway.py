@@ -38,7 +38,7 @@ from haven.registry import Transaction
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
 from haven.web._i18n import translator
-from haven.web._referral_labels import EVENT_FIELDS, EVENT_LABELS
+from haven.web._referral_labels import EVENT_FIELDS, EVENT_LABELS, FIELD_LABELS
 from haven.web._render import render
 
 __all__ = ["organisation_names", "router"]
@@ -59,6 +59,7 @@ def _context(tx: Transaction, victim_id: uuid.UUID) -> dict[str, Any]:
                                "event_labels": EVENT_LABELS, "event_fields": EVENT_FIELDS,
                                "purposes": list(ConsentPurpose), "bases": list(ConsentBasis),
                                "givers": list(GivenBy), "Level": Level,
+                               "field_labels": FIELD_LABELS,
                                "back_to": f"/victims/{victim_id}#pathway"}
     if pathway is not None:
         context.update(history=history(tx, pathway.id),

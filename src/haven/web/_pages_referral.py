@@ -203,7 +203,7 @@ def _lists(request: Request, info: SessionDep, template: str, problem: str | Non
             rows = [(r, tx.victims.get(get_pathway(tx, r.pathway_id).victim_id))
                     for r in reversed(outgoing_referrals(tx))]
     return render(request, template, info, status_code=status_code, rows=rows, today=today,
-                  services=directory, problem=problem,
+                  services=directory, problem=problem, field_labels=FIELD_LABELS,
                   organisations=_pages_pathway.organisation_names(request))
 
 
