@@ -163,6 +163,8 @@ def bench_speed(key: bytes, scale: int) -> dict[str, Any]:
     out["anonlink_comparisons_per_s"] = round(len(left) * len(right) / anon)
     out["haven_over_anonlink"] = round(anon / best, 3)
     _show("speed (FEBRL4 encodings)", out)
+    if scale <= 0:
+        return out
     big, truth = synthetic(scale, 4)
     start = time.perf_counter()
     parties = encode_table(big, key)
@@ -198,7 +200,8 @@ def bench_attack(persons: int, key: bytes) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=3000)
-    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--scale", type=int, default=100_000,
+                        help="persons for the hub scale run (0 skips it)")
     parser.add_argument("--sections", default="febrl4,febrl3,synthetic,speed,attack")
     parser.add_argument("--out", type=Path, default=Path("bench/linkage_results.json"))
     args = parser.parse_args()
