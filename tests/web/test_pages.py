@@ -172,3 +172,14 @@ def test_suspect_and_case_forms(login: Callable[[str], TestClient]) -> None:
     assert "C-1" in browser.get("/cases?q=C-").text
     assert "S-1" in browser.get("/suspects?stage=suspected").text
     assert "S-1" not in browser.get("/suspects?stage=convicted").text
+
+
+def test_blank_filters_mean_any(login: Callable[[str], TestClient]) -> None:
+    browser = login("worker")
+    _post_form(browser, "/victims/new", VALID)
+    found = browser.get("/victims?q=NL-2024&identification_status=&sex=&year=")
+    assert found.status_code == 200
+    assert "NL-2024-0001" in found.text
+    assert browser.get("/suspects?q=&stage=").status_code == 200
+    assert browser.get("/cases?q=").status_code == 200
+    assert browser.get("/victims?year=abc").status_code == 422

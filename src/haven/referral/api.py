@@ -15,8 +15,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 
+from haven.exceptions import NotFound
 from haven.referral._keys import InstallationKeys, PartnerCard
 from haven.referral._package import Acknowledgement, SealedPackage
 from haven.referral._settings import TransnationalSettings
@@ -31,14 +32,15 @@ router = APIRouter(prefix="/api/transnational", tags=["transnational referral"])
 def _inbox(request: Request) -> Inbox:
     inbox: Inbox | None = getattr(request.app.state, "transnational_inbox", None)
     if inbox is None:
-        raise HTTPException(503, "transnational referral is not configured here")
+        # Not configured: the endpoint does not exist here (the one error map answers 404).
+        raise NotFound("transnational inbox", "this installation")
     return inbox
 
 
 def _card(request: Request) -> PartnerCard:
     card: PartnerCard | None = getattr(request.app.state, "transnational_card", None)
     if card is None:
-        raise HTTPException(503, "transnational referral is not configured here")
+        raise NotFound("transnational card", "this installation")
     return card
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BeforeValidator, Field
 from starlette.datastructures import FormData
 
 from haven.access import Permission, can, record_scope
@@ -47,6 +48,14 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
+
+# A filter form sends its unused fields as empty strings: those mean "any", not an error.
+_BLANK_IS_NONE = BeforeValidator(lambda value: value or None)
+StatusFilter = Annotated[IdentificationStatus | None, _BLANK_IS_NONE, Query()]
+SexFilter = Annotated[Sex | None, _BLANK_IS_NONE, Query()]
+StageFilter = Annotated[JusticeStage | None, _BLANK_IS_NONE, Query()]
+YearFilter = Annotated[Annotated[int, Field(ge=1990, le=2100)] | None, _BLANK_IS_NONE, Query()]
+TextFilter = Annotated[Annotated[str, Field(max_length=100)] | None, _BLANK_IS_NONE, Query()]
 _IDENTIFYING_FORM_FIELDS = ["given_names", "family_name", "aliases", "date_of_birth",
                             "place_of_birth", "documents", "phones"]
 
@@ -110,10 +119,10 @@ def _form_values(record: VictimCreate | None, identifying: bool) -> dict[str, st
 @router.get("/victims", response_class=HTMLResponse)
 def victims(
     request: Request, info: SessionDep,
-    q: Annotated[str | None, Query(max_length=100)] = None,
-    identification_status: IdentificationStatus | None = None,
-    sex: Sex | None = None,
-    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    q: TextFilter = None,
+    identification_status: StatusFilter = None,
+    sex: SexFilter = None,
+    year: YearFilter = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     filters = VictimFilter(
@@ -253,8 +262,8 @@ def _save_flat(request: Request, info: SessionDep, kind: str, values: dict[str, 
 
 @router.get("/suspects", response_class=HTMLResponse)
 def suspects(request: Request, info: SessionDep,
-             q: Annotated[str | None, Query(max_length=100)] = None,
-             stage: JusticeStage | None = None,
+             q: TextFilter = None,
+             stage: StageFilter = None,
              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     with registry_of(request).transaction(record_scope(info.principal)) as tx:
         result = tx.suspects.page(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, stage=stage,
@@ -294,7 +303,7 @@ def suspect_page(request: Request, info: SessionDep, suspect_id: uuid.UUID) -> H
 
 @router.get("/cases", response_class=HTMLResponse)
 def cases(request: Request, info: SessionDep,
-          q: Annotated[str | None, Query(max_length=100)] = None,
+          q: TextFilter = None,
           page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     with registry_of(request).transaction(record_scope(info.principal)) as tx:
         result = tx.cases.page(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
