@@ -49,20 +49,30 @@ def _row(i: int, **changes: str) -> dict[str, str]:
             "given_names": "Олександр", "family_name": "Коваль", **changes}
 
 
-def test_every_command_has_help_with_an_example() -> None:
+def _leaf_commands() -> dict[str, object]:
+    """Every runnable command, nested groups walked: {"audit verify": command, ...}."""
     import typer.main
 
-    group = typer.main.get_group(app)
-    commands: list[tuple[str, object]] = []
-    for name, command in group.commands.items():
-        sub = getattr(command, "commands", None)
-        commands.extend((f"{name} {s}", c) for s, c in (sub or {name: command}).items())
-    assert {"init", "import", "export", "demo", "serve", "audit verify"} <= {
-        n.removesuffix(" " + n.split()[-1]) if n.split()[0] == n.split()[-1] else n
-        for n, _ in commands
-    } | {n.split()[0] for n, _ in commands}
-    for name, command in commands:
-        text = (getattr(command, "help", "") or "")
+    found: dict[str, object] = {}
+
+    def walk(command: object, name: str) -> None:
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for sub, child in subcommands.items():
+                walk(child, f"{name} {sub}".strip())
+        else:
+            found[name] = command
+
+    walk(typer.main.get_group(app), "")
+    return found
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    commands = _leaf_commands()
+    assert {"init", "import", "export", "demo", "serve", "audit verify", "user add"} <= set(
+        commands)
+    for name, command in commands.items():
+        text = getattr(command, "help", "") or ""
         assert "Example" in text, f"`haven {name}` --help shows no example"
 
 
