@@ -290,3 +290,47 @@ def test_access_is_refused_without_the_permission_or_the_token(
     assert forged.status_code == 403
     outsider = login("outsider")
     assert outsider.get(f"{victim}/pathway").status_code == 404
+
+
+def test_service_directory_lists_all_and_edits_own_services(users: Users, login: Login,
+                                                           shelter: str) -> None:
+    worker = login("worker")
+    page = worker.get("/services")
+    assert "Casa Speranta" in page.text and "Organisation ro-ngo" in page.text
+    assert f'action="/services/{shelter}/capacity"' not in page.text  # not ours
+    bad = _post(worker, "/services", page.text, {"kind": "shelter", "name": "",
+                                                 "country": "nl", "places_total": "x"})
+    assert bad.status_code == 422
+    for name in ("name", "country", "places_total"):
+        assert f'id="s-{name}-error"' in bad.text
+    made = _post(worker, "/services", page.text, [
+        ("kind", "shelter"), ("name", "Opvang Noord"), ("country", "NL"), ("places_total", "4"),
+        ("sexes", "female"), ("languages", "nl, ro"), ("accessible", "yes")])
+    assert made.status_code == 303
+    page = worker.get("/services")
+    own = re.search(r'action="(/services/[0-9a-f-]{36}/capacity)"', page.text)
+    assert own and "Opvang Noord" in page.text and "4 / 4" in page.text
+    assert _post(worker, own.group(1), page.text, {"places_total": "6"}).status_code == 303
+    assert "6 / 6" in worker.get("/services").text
+    assert _post(worker, own.group(1), page.text, {"places_total": "6", "withdraw": "yes"}
+                 ).status_code == 303
+    assert "Opvang Noord" not in worker.get("/services").text
+
+
+def test_withdrawing_consent_revokes_the_referral_it_covered(users: Users, login: Login,
+                                                             shelter: str) -> None:
+    worker = login("worker")
+    victim = _screen(worker, "SCR-0006")
+    _consent(worker, victim)
+    pathway_id = _pathway_id(worker.get(f"{victim}/pathway").text)
+    form = worker.get(f"/pathways/{pathway_id}/refer")
+    _post(worker, f"/pathways/{pathway_id}/refer", form.text,
+          [("service", shelter), ("fields", "sex"), ("reason", "shelter")])
+    page = worker.get(f"{victim}/pathway").text
+    withdraw = re.search(r'action="(/consents/[0-9a-f-]{36}/withdraw)"', page)
+    assert withdraw
+    response = _post(worker, withdraw.group(1), page, {"next": f"{victim}#pathway"})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"{victim}#pathway"
+    after = worker.get(f"{victim}/pathway").text
+    assert "withdrawn" in after and "Revoked (consent withdrawn)" in after

@@ -33,6 +33,7 @@ from haven.referral import (
     pathway_of,
     record,
     record_consent,
+    withdraw_consent,
 )
 from haven.registry import Transaction
 from haven.web._auth import SessionDep
@@ -66,7 +67,7 @@ def _context(tx: Transaction, victim_id: uuid.UUID) -> dict[str, Any]:
                        clocks=clocks(pathway, date.today()),
                        consents=consents(tx, pathway.id),
                        referrals=outgoing_referrals(tx, pathway.id),
-                       allowed=pathway.allowed_events())
+                       allowed=sorted(pathway.allowed_events(), key=list(EVENT_LABELS).index))
     return context
 
 
@@ -218,3 +219,15 @@ async def add_consent(request: Request, info: SessionDep, pathway_id: uuid.UUID)
         return _page(request, info, victim_id, errors=errors, failed="consent",
                      values=_values(form), status_code=422)
     return _back(victim_id)
+
+
+@router.post("/consents/{consent_id}/withdraw", response_model=None)
+async def withdraw(request: Request, info: SessionDep, consent_id: uuid.UUID) -> Response:
+    """Withdraw a consent; the referrals it alone covered are revoked with it."""
+    scope = record_scope(info.principal, Permission.MANAGE_REFERRALS)
+    form = await request.form()
+    with registry_of(request).transaction(scope) as tx:
+        withdraw_consent(tx, consent_id)
+    back = str(form.get("next") or "/")
+    return RedirectResponse(back if back.startswith("/") and not back.startswith("//")
+                            else "/", status_code=303)

@@ -48,7 +48,7 @@ from haven.standard import (
     VictimPublic,
     Vulnerability,
 )
-from haven.web import _pages_pathway, _pages_screening
+from haven.web import _pages_pathway, _pages_screening, _pages_services
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
 from haven.web._i18n import Translator, translator
@@ -60,6 +60,7 @@ __all__ = ["due_context", "router"]
 router = APIRouter(include_in_schema=False)
 router.include_router(_pages_screening.router)
 router.include_router(_pages_pathway.router)
+router.include_router(_pages_services.router)
 
 _CODES: dict[str, Any] = {"sex": Sex, "identification_status": IdentificationStatus,
                           "age_group": AgeGroup, "means_of_control": MeansOfControl,
