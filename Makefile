@@ -65,6 +65,5 @@ clean:
 messages: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
 	  --project Haven -o src/haven/web/locales/haven.pot .
-	@for po in src/haven/web/locales/*/LC_MESSAGES/haven.po; do \
-	  $(BIN)/pybabel update -i src/haven/web/locales/haven.pot -o $$po --no-fuzzy-matching \
-	    --ignore-obsolete --no-location; done
+	$(BIN)/pybabel update -i src/haven/web/locales/haven.pot -d src/haven/web/locales -D haven \
+	  --no-fuzzy-matching --ignore-obsolete
