@@ -17,7 +17,7 @@ __all__ = ["DemoSummary", "build_demo"]
 # Who logs in to the demo: (user name, display name, organisation code, roles). Every
 # organisation also gets a case worker "<code>.cw". The demo password is printed, never used
 # outside the demo (the demo key is refused in production).
-DEMO_PASSWORD = "haven-demo-2021"
+DEMO_PASSWORD = "haven-demo-2021"  # noqa: S105 - printed on purpose; demo data only
 DEMO_USERS: list[tuple[str, str, str, list[Role]]] = [
     ("anna", "Anna de Vries", "nl-police", [Role.CASE_WORKER]),
     ("jan", "Jan Bakker", "nl-police", [Role.FIRST_LINE_WORKER]),
