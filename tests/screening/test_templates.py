@@ -14,7 +14,7 @@ CITIES = ["paris", "lyon", "lille", "nice", "metz", "caen"]
 
 def job(texts: list[str], names: list[str], cities: list[str]) -> TemplateJob:
     return TemplateJob(
-        tuple(range(len(texts))), tuple(tuple(t.split()) for t in texts),
+        tuple(range(len(texts))), tuple(texts),
         tuple(frozenset({n}) for n in names), tuple(cities),
     )
 

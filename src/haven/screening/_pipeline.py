@@ -135,7 +135,7 @@ def _template_jobs(ads: AdTable, res: ChunkResult, roots: np.ndarray,
     groups = _groups(roots)
     jobs = [
         TemplateJob(
-            tuple(rows), tuple(tuple(res.tokens[r].split(" ")) for r in rows),
+            tuple(rows), tuple(res.tokens[r] for r in rows),
             tuple(frozenset(token_key(n) for n in names_of[r]) for r in rows),
             tuple(token_key(ads.city[r]) if ads.city[r] else "" for r in rows),
         )

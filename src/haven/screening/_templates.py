@@ -34,10 +34,14 @@ MIN_COVERAGE = 0.7  # share of the template's tokens a member must keep
 
 @dataclass(frozen=True, slots=True)
 class TemplateJob:
-    """One cluster to refine: member rows, their display tokens, names and cities."""
+    """One cluster to refine: member rows, their display tokens (space-joined), names, cities.
+
+    Tokens stay joined until the worker splits them: a million ads' tokens as separate
+    strings would take gigabytes in the process that plans the jobs.
+    """
 
     rows: tuple[int, ...]
-    tokens: tuple[tuple[str, ...], ...]
+    texts: tuple[str, ...]
     names: tuple[frozenset[str], ...]
     cities: tuple[str, ...]
 
@@ -170,7 +174,7 @@ def _one_template(job: TemplateJob, members: list[int], keys: list[list[str]],
         return None, members
     # a slot is a position that at least a fifth of the ads fill; one-off edits are noise
     slots = {p: _slot_name(c) for p, c in slot_fills.items() if sum(c.values()) * 5 >= len(kept)}
-    display = job.tokens[rep]
+    display = job.texts[rep].split(" ")
     words: list[str] = []
     names: list[str] = []
     for i, p in enumerate(kept_pos):
@@ -195,13 +199,13 @@ def refine_cluster(job: TemplateJob, rounds: int = 3) -> list[Template]:
         >>> ads = ["hi i am anna 22 years call __phone__ kisses",
         ...        "hi i am mia 23 years call __phone__ kisses",
         ...        "hi i am eva 25 years call __phone__ kisses"]
-        >>> job = TemplateJob((0, 1, 2), tuple(tuple(a.split()) for a in ads),
+        >>> job = TemplateJob((0, 1, 2), tuple(ads),
         ...                   (frozenset({"anna"}), frozenset({"mia"}), frozenset({"eva"})),
         ...                   ("", "", ""))
         >>> refine_cluster(job)[0].text
         'hi i am [name] 23 years call [phone] kisses'
     """
-    keys = [[token_key(t) for t in seq] for seq in job.tokens]
+    keys = [[token_key(t) for t in text.split(" ")] for text in job.texts]
     vocab = {t for seq in keys for t in seq}
     word_bits = max(math.log2(max(len(vocab), 2)), 8.0)  # as InfoShield: at least 8 bits a word
     remaining = list(range(len(job.rows)))
