@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -132,6 +133,7 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
         out_dir = Path(tmp) / "out"
         cmd = [sys.executable, "-m", "haven.screening", str(src), "--out", str(out_dir),
                "--workers", str(args.workers)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, env={**os.environ, "COLUMNS": "100"}) as proc:
@@ -139,6 +141,10 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
                 stdout, stderr = proc.communicate()
             code = proc.returncode
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU of the command and its reaped workers: on a shared machine the wall time
+        # also measures the neighbours
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if code != 0:
             raise SystemExit(f"screening failed ({code}): {stderr.strip().splitlines()[-1:]}")
         ads = _read(out_dir / "ads.csv")
@@ -146,7 +152,7 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
         ids = [a["id"] for a in ads]
         figures = {
             "ads": args.ads, "workers": args.workers, "seconds": seconds,
-            "peak_rss_gib": mem.peak_gib, "generate_seconds": gen_seconds,
+            "peak_rss_gib": mem.peak_gib, "generate_seconds": gen_seconds, "cpu_seconds": cpu,
             "templates": template_figures(ids, truth, [a["template"] for a in ads]),
             "phones": set_f1({(i, p) for i in ids for p, _ in truth[i].phones},
                              {(r["id"], r["phone"]) for r in phones}),
@@ -157,7 +163,7 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
     assert isinstance(tf, dict)
     print(f"{args.ads:,} ads end to end on {args.workers} worker(s): {seconds:.1f} s "
           f"({args.ads / seconds:,.0f} ads/s), peak RSS of the process tree "
-          f"{mem.peak_gib:.2f} GiB")
+          f"{mem.peak_gib:.2f} GiB; CPU {cpu:.0f} s (user + system, workers included)")
     print(f"  templates B-cubed F1 {tf['bcubed_f1']:.3f}, recall {tf['recall']:.3f}; "
           f"phones {_fmt(*figures['phones'])}; "  # type: ignore[misc]
           f"networks {_fmt(*figures['networks'])}")  # type: ignore[misc]
