@@ -128,16 +128,16 @@ def _pairs_within(groups: Index, order: Index) -> tuple[Index, Index]:
     keys = groups[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, len(keys)])
-    left: list[Index] = []
-    right: list[Index] = []
-    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+    # Most LSH buckets hold two records: those pairs are cut out without a Python loop.
+    two = starts[sizes == 2]
+    left: list[Index] = [order[two]]
+    right: list[Index] = [order[two + 1]]
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
         members = order[start:start + size]
         i, j = np.triu_indices(size, k=1)
         left.append(members[i])
         right.append(members[j])
-    if not left:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(left), np.concatenate(right)
+    return np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64)
 
 
 def lsh_bands(options: HubOptions) -> int:
