@@ -13,6 +13,10 @@ for digits, spaced digits and keycap emoji. Three kinds of poster are planted:
 * background ads: one ad each, composed from the same phrase bank as the templates, so that
   unrelated ads share common phrases the way real ads do.
 
+Every author (a network writing its template once, an independent poster, a background ad)
+rewords some stock sentences (`rewording`): a word dropped, two swapped, a typo. A template,
+once written, is copied verbatim apart from its slots, as copy-paste posting does.
+
 Ground truth per ad: the template and network it was planted in, the phones it contains in
 E.164 with an `obfuscated` flag, and the poster kind. Nothing here is real personal data:
 names are common given names, numbers are random numbers valid in the numbering plan.
