@@ -183,3 +183,9 @@ def test_blank_filters_mean_any(login: Callable[[str], TestClient]) -> None:
     assert browser.get("/suspects?q=&stage=").status_code == 200
     assert browser.get("/cases?q=").status_code == 200
     assert browser.get("/victims?year=abc").status_code == 422
+
+
+def test_login_page_shows_no_text_from_the_address(client: TestClient) -> None:
+    page = client.get("/login?error=Your+account+is+blocked,+call+0900-FAKE")
+    assert "0900-FAKE" not in page.text
+    assert "identity provider" in client.get("/login?error=oidc").text

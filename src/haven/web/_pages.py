@@ -30,6 +30,9 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
+_KNOWN_LOGIN_ERRORS = {"oidc"}
+
+
 def _safe_next(target: str | None) -> str:
     # Only local paths: an open redirect after log-in would help phishing.
     if target and target.startswith("/") and not target.startswith("//"):
@@ -41,8 +44,9 @@ def _safe_next(target: str | None) -> str:
 def login_page(request: Request, next: str | None = None, error: str | None = None
                ) -> HTMLResponse:
     token = secrets.token_urlsafe(32)
+    # Only known codes: a link must not be able to put its own text on the log-in page.
     response = render(request, "login.html", None, login_csrf=token, next=_safe_next(next),
-                      error=error, oidc=getattr(request.app.state, "oidc_enabled", False))
+                      error=error if error in _KNOWN_LOGIN_ERRORS else None, oidc=getattr(request.app.state, "oidc_enabled", False))
     # Double-submit cookie: there is no session yet to hold the log-in form's CSRF token.
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                         secure=settings_of(request).production, path="/login")
