@@ -46,7 +46,8 @@ def login_page(request: Request, next: str | None = None, error: str | None = No
     token = secrets.token_urlsafe(32)
     # Only known codes: a link must not be able to put its own text on the log-in page.
     response = render(request, "login.html", None, login_csrf=token, next=_safe_next(next),
-                      error=error if error in _KNOWN_LOGIN_ERRORS else None, oidc=getattr(request.app.state, "oidc_enabled", False))
+                      error=error if error in _KNOWN_LOGIN_ERRORS else None,
+                      oidc=getattr(request.app.state, "oidc_enabled", False))
     # Double-submit cookie: there is no session yet to hold the log-in form's CSRF token.
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                         secure=settings_of(request).production, path="/login")
