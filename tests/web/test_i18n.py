@@ -80,7 +80,7 @@ def test_translations_keep_the_placeholders(path: Path) -> None:
 
 def test_code_list_labels_are_extracted_and_translated(template: set[str]) -> None:
     labels = {text for by_code in LABELS.values() for text in by_code.values()}
-    labels |= set(AUDIT_ACTIONS)
+    labels |= set(AUDIT_ACTIONS.values())
     assert labels - template == set(), "labels missing from the .pot; run `make messages`"
     for path in CATALOGS:
         translated = {str(m.id) for m in _read(path, _language(path)) if m.id and m.string}

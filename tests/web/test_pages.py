@@ -67,7 +67,7 @@ def test_register_with_problems_then_correctly(login: Callable[[str], TestClient
     assert "Ștefănescu" not in record.text  # identifying data only on request
     shown = browser.get(good.headers["location"].split("?")[0] + "?identifying=1")  # type: ignore[attr-defined]
     assert "Ștefănescu" in shown.text
-    assert "read_identifying" in shown.text  # the history shows the view
+    assert "Identifying data viewed" in shown.text  # the history shows the view
     listed = browser.get("/victims?q=NL-2024")
     assert "NL-2024-0001" in listed.text
     partial = browser.get("/victims?q=NL-2024", headers={"HX-Request": "true"})

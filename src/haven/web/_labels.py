@@ -18,6 +18,7 @@ from haven.standard import (
     OrganisationType,
     RecruiterRelation,
     RecruitmentMethod,
+    RouteEventKind,
     Sex,
     SuspectRole,
     Vulnerability,
@@ -97,6 +98,8 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "language_barrier": N_("Language barrier"), "ethnic_minority": N_("Ethnic minority"),
         "lgbtiq": N_("LGBTIQ"), "other": N_("Other"),
     },
+    RouteEventKind: {"recruitment": N_("Recruitment"), "transit": N_("Transit"),
+                     "exploitation": N_("Exploitation")},
     SuspectRole: {
         "recruiter": N_("Recruiter"), "transporter": N_("Transporter"),
         "exploiter": N_("Exploiter"), "controller": N_("Controller"),
@@ -116,9 +119,11 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
 }
 
 
-# Audit actions as the history table shows them (translated by msgid).
-AUDIT_ACTIONS = (
-    N_("create"), N_("update"), N_("read"), N_("read_identifying"), N_("list"), N_("export"),
-    N_("import"), N_("link"), N_("grant"), N_("revoke"), N_("read_granted"),
-    N_("recruitment"), N_("transit"), N_("exploitation"),
-)
+# Audit actions as the history table shows them.
+AUDIT_ACTIONS: dict[str, str] = {
+    "create": N_("Registered"), "update": N_("Changed"), "read": N_("Viewed"),
+    "read_identifying": N_("Identifying data viewed"), "list": N_("Listed"),
+    "export": N_("Exported"), "import": N_("Imported"), "link": N_("Linked to a person"),
+    "grant": N_("Shared"), "revoke": N_("Sharing ended"),
+    "read_granted": N_("Viewed by a receiving organisation"),
+}
