@@ -10,61 +10,21 @@ the fields the referral grants. Debian's Chromium via Playwright, uvicorn on loo
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from factories import FAST_LOGIN
 from haven.access import Accounts, Role, UserCreate
-from haven.config import Settings
 from haven.referral import DEFAULT_RULES, AssistanceKind, ServiceCreate, add_service
 from haven.registry import Registry, Scope
 from haven.standard import OrganisationPublic
-from haven.web import create_app
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long browser password 2"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                 "--disable-dev-shm-usage"]
 RECORD_ID = "NL-POL-2026-0107"
-
-
-@pytest.fixture
-def server(registry: Registry, settings: Settings) -> Iterator[str]:
-    """The app served by uvicorn in a thread; yields its base URL."""
-    app = create_app(registry, settings, login_policy=FAST_LOGIN)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _log_in(browser: Browser, base: str, username: str) -> Page:
