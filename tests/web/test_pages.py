@@ -189,3 +189,47 @@ def test_login_page_shows_no_text_from_the_address(client: TestClient) -> None:
     page = client.get("/login?error=Your+account+is+blocked,+call+0900-FAKE")
     assert "0900-FAKE" not in page.text
     assert "identity provider" in client.get("/login?error=oidc").text
+
+
+def test_suspect_and_case_edits(login: Callable[[str], TestClient]) -> None:
+    browser = login("worker")
+    _post_form(browser, "/victims/new", VALID)
+    suspect = _post_form(browser, "/suspects/new", {
+        "external_id": "S-9", "person_kind": "natural", "sex": "male", "age": "41",
+        "registered_on": "2024-01-01", "roles": ["recruiter"],
+        "justice": "suspected:2024-01-01", "family_name": "Петров"})
+    path = suspect.headers["location"]  # type: ignore[attr-defined]
+    form = browser.get(f"{path}/edit")
+    assert 'value="Петров"' in form.text
+    data = {"csrf_token": csrf_of(form.text), "version": "1", "external_id": "S-9",
+            "person_kind": "natural", "sex": "male", "age": "41",
+            "registered_on": "2024-01-01", "roles": ["recruiter", "financier"],
+            "justice": "suspected:2024-01-01;prosecuted:2024-05-02", "family_name": "Петров"}
+    assert browser.post(f"{path}/edit", data=data, follow_redirects=False).status_code == 303
+    page = browser.get(path)
+    assert "Prosecuted" in page.text
+    assert "Financier" in page.text
+    stale = browser.post(f"{path}/edit", data=data, follow_redirects=False)
+    assert stale.status_code == 409
+    bad = browser.post(f"{path}/edit", data={**data, "version": "2", "age": "3"},
+                       follow_redirects=False)
+    assert bad.status_code == 422
+    assert 'id="age-error"' in bad.text
+    case = _post_form(browser, "/cases/new", {
+        "external_id": "C-9", "opened_on": "2024-02-01", "victims": "NL-2024-0001"})
+    case_path = case.headers["location"]  # type: ignore[attr-defined]
+    form = browser.get(f"{case_path}/edit")
+    edited = browser.post(f"{case_path}/edit", data={
+        "csrf_token": csrf_of(form.text), "version": "1", "external_id": "C-9",
+        "opened_on": "2024-02-01", "victims": "NL-2024-0001", "suspects": "S-9"},
+        follow_redirects=False)
+    assert edited.status_code == 303
+    assert "S-9" in browser.get(case_path).text
+
+
+def test_first_line_worker_cannot_edit_suspects(login: Callable[[str], TestClient]) -> None:
+    worker = login("worker")
+    suspect = _post_form(worker, "/suspects/new", {
+        "external_id": "S-8", "person_kind": "natural", "registered_on": "2024-01-01"})
+    path = suspect.headers["location"]  # type: ignore[attr-defined]
+    assert login("fieldworker").get(f"{path}/edit").status_code == 403

@@ -242,22 +242,33 @@ def _flat_fields(form: FormData, names: list[str], multi: frozenset[str] = froze
 
 
 def _save_flat(request: Request, info: SessionDep, kind: str, values: dict[str, str],
-               template: str, **context: Any) -> Response:
-    from haven.standard import CaseCreate, SuspectCreate
+               template: str, *, record_id: uuid.UUID | None = None, version: int = 0,
+               **context: Any) -> Response:
+    """Create (or, with `record_id`, update at `version`) a suspect or case from a flat form."""
+    from haven.standard import CaseCreate, CaseUpdate, SuspectCreate, SuspectUpdate
 
-    scope = record_scope(info.principal, Permission.CREATE_RECORDS)
+    permission = Permission.UPDATE_RECORDS if record_id else Permission.CREATE_RECORDS
+    scope = record_scope(info.principal, permission)
+    create, update = ((SuspectCreate, SuspectUpdate) if kind == "suspect"
+                      else (CaseCreate, CaseUpdate))
     try:
+        record: Any = validate_record(create, to_nested(kind, values))  # type: ignore[arg-type]
         with registry_of(request).transaction(scope) as tx:
-            if kind == "suspect":
-                created: Any = tx.suspects.create(
-                    validate_record(SuspectCreate, to_nested("suspect", values)))
+            store: Any = tx.suspects if kind == "suspect" else tx.cases
+            if record_id is None:
+                saved = store.create(record)
             else:
-                created = tx.cases.create(validate_record(CaseCreate, to_nested("case", values)))
+                changes = record.model_dump(mode="json", include=set(update.model_fields))
+                if not scope.identifying:
+                    changes.pop("identifying", None)
+                saved = store.update(record_id, update.model_validate(
+                    {**changes, "version": version}))
     except ValidationFailed as failure:
         _ = translator(info.principal.locale)
         return render(request, template, info, status_code=422, values=values,
-                      errors=_errors_by_field(failure.problems, _), **context)
-    return RedirectResponse(f"/{kind}s/{created.id}", status_code=303)
+                      errors=_errors_by_field(failure.problems, _), record_id=record_id,
+                      version=version, **context)
+    return RedirectResponse(f"/{kind}s/{saved.id}", status_code=303)
 
 
 @router.get("/suspects", response_class=HTMLResponse)
@@ -279,7 +290,7 @@ def new_suspect(request: Request, info: SessionDep) -> HTMLResponse:
     record_scope(info.principal, Permission.CREATE_RECORDS)
     return render(request, "suspect_form.html", info, errors={}, values={
         "registered_on": date.today().isoformat(), "person_kind": "natural"},
-        roles=list(SuspectRole))
+        roles=list(SuspectRole), identifying=True)
 
 
 @router.post("/suspects/new", response_model=None)
@@ -287,7 +298,37 @@ async def create_suspect(request: Request, info: SessionDep) -> Response:
     values = _flat_fields(await request.form(), _SUSPECT_FIELDS + _SUSPECT_IDENTIFYING,
                           frozenset({"roles"}))
     return _save_flat(request, info, "suspect", values, "suspect_form.html",
-                      roles=list(SuspectRole))
+                      roles=list(SuspectRole), identifying=True)
+
+
+@router.get("/suspects/{suspect_id}/edit", response_class=HTMLResponse)
+def edit_suspect(request: Request, info: SessionDep, suspect_id: uuid.UUID) -> HTMLResponse:
+    from haven.standard import SuspectCreate
+
+    scope = record_scope(info.principal, Permission.UPDATE_RECORDS)
+    with registry_of(request).transaction(scope) as tx:
+        public = tx.suspects.get(suspect_id)
+        detail = tx.suspects.get_detail(suspect_id) if scope.identifying else None
+    data = public.model_dump(mode="json", exclude={"id", "organisation_id", "version", "stage"})
+    data["identifying"] = detail.identifying.model_dump(mode="json") if (
+        detail and detail.identifying) else None
+    record = SuspectCreate.model_validate(data)
+    return render(request, "suspect_form.html", info, errors={}, record_id=suspect_id,
+                  version=public.version, identifying=scope.identifying,
+                  values=to_flat("suspect", record, identifying=scope.identifying),
+                  roles=list(SuspectRole))
+
+
+@router.post("/suspects/{suspect_id}/edit", response_model=None)
+async def update_suspect(request: Request, info: SessionDep, suspect_id: uuid.UUID
+                         ) -> Response:
+    form = await request.form()
+    identifying = can(info.principal, Permission.READ_IDENTIFYING)
+    names = _SUSPECT_FIELDS + (_SUSPECT_IDENTIFYING if identifying else [])
+    values = _flat_fields(form, names, frozenset({"roles"}))
+    return _save_flat(request, info, "suspect", values, "suspect_form.html",
+                      record_id=suspect_id, version=int(str(form.get("version") or 0)),
+                      roles=list(SuspectRole), identifying=identifying)
 
 
 @router.get("/suspects/{suspect_id}", response_class=HTMLResponse)
@@ -325,6 +366,27 @@ def new_case(request: Request, info: SessionDep, victim: str | None = None) -> H
 async def create_case(request: Request, info: SessionDep) -> Response:
     values = _flat_fields(await request.form(), _CASE_FIELDS)
     return _save_flat(request, info, "case", values, "case_form.html")
+
+
+@router.get("/cases/{case_id}/edit", response_class=HTMLResponse)
+def edit_case(request: Request, info: SessionDep, case_id: uuid.UUID) -> HTMLResponse:
+    from haven.standard import CaseCreate
+
+    scope = record_scope(info.principal, Permission.UPDATE_RECORDS)
+    with registry_of(request).transaction(scope) as tx:
+        public = tx.cases.get(case_id)
+    record = CaseCreate.model_validate(
+        public.model_dump(mode="json", include=set(CaseCreate.model_fields)))
+    return render(request, "case_form.html", info, errors={}, record_id=case_id,
+                  version=public.version, values=to_flat("case", record, identifying=False))
+
+
+@router.post("/cases/{case_id}/edit", response_model=None)
+async def update_case(request: Request, info: SessionDep, case_id: uuid.UUID) -> Response:
+    form = await request.form()
+    values = _flat_fields(form, _CASE_FIELDS)
+    return _save_flat(request, info, "case", values, "case_form.html", record_id=case_id,
+                      version=int(str(form.get("version") or 0)))
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
