@@ -137,7 +137,12 @@ def test_flows_sdg_releases_and_codes(home: Path) -> None:
     assert lines[0].startswith("country\tyear") and any(line.startswith("NL\t2018") for line in
                                                         lines)
     code, out, _ = run(home, "releases", "--limit", "3")
-    assert code == 0 and len(out.splitlines()) == 3 and "cli:" in out
+    # The module's registry is shared, so how many releases exist depends on which tests ran
+    # on this worker before; at least the two above.
+    assert code == 0
+    assert len(out.splitlines()) == min(3, _release_count(home))
+    assert len(out.splitlines()) >= 2
+    assert "cli:" in out
     result = runner.invoke(stats_app, ["codes"])
     assert json.loads(result.stdout)["exploitation"]["codes"][0] == {"haven": "sexual",
                                                                     "sdmx": "SEX"}

@@ -152,7 +152,8 @@ async def record_step(request: Request, info: SessionDep, pathway_id: uuid.UUID)
     scope = record_scope(info.principal, Permission.MANAGE_REFERRALS)
     form = await request.form()
     kind = str(form.get("kind") or "")
-    version = int(str(form.get("version") or "0")) or None
+    text = str(form.get("version") or "")
+    version = int(text) if text.isdigit() and len(text) < 10 else None
     with registry_of(request).transaction(scope) as tx:
         victim_id = get_pathway(tx, pathway_id).victim_id
     data, errors = _event_data(kind, form)

@@ -95,6 +95,12 @@ def _flat_from_form(form: FormData, *, identifying: bool) -> dict[str, str]:
     return row
 
 
+def _version(form: FormData) -> int:
+    """The version a form was made against; anything unreadable is 0 (always stale)."""
+    text = str(form.get("version") or "")
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
 def _errors_by_field(problems: tuple[FieldProblem, ...], _: Translator) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for problem in problems:
@@ -208,9 +214,11 @@ async def update_victim(request: Request, info: SessionDep, victim_id: uuid.UUID
     scope = record_scope(info.principal, Permission.UPDATE_RECORDS)
     form = await request.form()
     values = _flat_from_form(form, identifying=scope.identifying)
-    version = int(str(form.get("version") or 0))
+    version = _version(form)
     _ = translator(info.principal.locale)
     try:
+        with registry_of(request).transaction(scope) as tx:
+            tx.victims.get(victim_id)  # another organisation's record: not found, not 422
         record = validate_record(VictimCreate, to_nested("victim", values))
         changes = record.model_dump(mode="json", exclude={"external_id", "age_group",
                                                           "age_band", "age_estimated"})
@@ -252,9 +260,11 @@ def _save_flat(request: Request, info: SessionDep, kind: str, values: dict[str, 
     create, update = ((SuspectCreate, SuspectUpdate) if kind == "suspect"
                       else (CaseCreate, CaseUpdate))
     try:
-        record: Any = validate_record(create, to_nested(kind, values))  # type: ignore[arg-type]
         with registry_of(request).transaction(scope) as tx:
             store: Any = tx.suspects if kind == "suspect" else tx.cases
+            if record_id is not None:
+                store.get(record_id)  # another organisation's record: not found, not 422
+            record: Any = validate_record(create, to_nested(kind, values))  # type: ignore[arg-type]
             if record_id is None:
                 saved = store.create(record)
             else:
@@ -327,7 +337,7 @@ async def update_suspect(request: Request, info: SessionDep, suspect_id: uuid.UU
     names = _SUSPECT_FIELDS + (_SUSPECT_IDENTIFYING if identifying else [])
     values = _flat_fields(form, names, frozenset({"roles"}))
     return _save_flat(request, info, "suspect", values, "suspect_form.html",
-                      record_id=suspect_id, version=int(str(form.get("version") or 0)),
+                      record_id=suspect_id, version=_version(form),
                       roles=list(SuspectRole), identifying=identifying)
 
 
@@ -386,7 +396,7 @@ async def update_case(request: Request, info: SessionDep, case_id: uuid.UUID) ->
     form = await request.form()
     values = _flat_fields(form, _CASE_FIELDS)
     return _save_flat(request, info, "case", values, "case_form.html", record_id=case_id,
-                      version=int(str(form.get("version") or 0)))
+                      version=_version(form))
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
