@@ -115,3 +115,11 @@ def test_openapi_and_docs_are_served_locally(client: TestClient) -> None:
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs
     assert "cdn." not in docs
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_search_refuses_characters_no_id_has(client: TestClient, users: Users) -> None:
+    worker = users.token("worker")
+    assert client.get("/api/victims", params={"external_id": "V\x00"},
+                      headers=worker).status_code == 422
+    assert client.get("/api/victims", params={"external_id": "V-0"},
+                      headers=worker).status_code == 200

@@ -36,6 +36,9 @@ T = TypeVar("T")
 router = APIRouter(prefix="/api")
 
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+# A search prefix uses the characters of an external id only (no NUL or control characters,
+# which PostgreSQL refuses in text and which no id can contain).
+ID_PREFIX = r"^[A-Za-z0-9._/:-]*$"
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 
@@ -114,7 +117,7 @@ def list_victims(
     request: Request, principal: PrincipalDep, offset: Offset = 0, limit: Limit = 50,
     identification_status: IdentificationStatus | None = None, sex: Sex | None = None,
     registered_from: date | None = None, registered_to: date | None = None,
-    external_id: Annotated[str | None, Query(max_length=100)] = None,
+    external_id: Annotated[str | None, Query(max_length=100, pattern=ID_PREFIX)] = None,
 ) -> PageOut[VictimPublic]:
     filters = VictimFilter(
         identification_status=identification_status, sex=sex, registered_from=registered_from,

@@ -38,6 +38,7 @@ from haven.standard import (
     to_nested,
     validate_record,
 )
+from haven.web._api import ID_PREFIX
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
 from haven.web._i18n import Translator, translator
@@ -55,7 +56,8 @@ StatusFilter = Annotated[IdentificationStatus | None, _BLANK_IS_NONE, Query()]
 SexFilter = Annotated[Sex | None, _BLANK_IS_NONE, Query()]
 StageFilter = Annotated[JusticeStage | None, _BLANK_IS_NONE, Query()]
 YearFilter = Annotated[Annotated[int, Field(ge=1990, le=2100)] | None, _BLANK_IS_NONE, Query()]
-TextFilter = Annotated[Annotated[str, Field(max_length=100)] | None, _BLANK_IS_NONE, Query()]
+TextFilter = Annotated[Annotated[str, Field(max_length=100, pattern=ID_PREFIX)] | None,
+                       _BLANK_IS_NONE, Query()]
 _IDENTIFYING_FORM_FIELDS = ["given_names", "family_name", "aliases", "date_of_birth",
                             "place_of_birth", "documents", "phones"]
 
