@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from haven.registry._audit import AuditEvent, AuditLog
 from haven.registry._tables import OrganisationRow, SuspectRow, VictimRow
-from haven.standard import AgeBand
+from haven.standard import AgeBand, AgeGroup
 
 __all__ = ["SUSPECT_SCHEMA", "VICTIM_SCHEMA", "AggregateScope", "suspect_table", "victim_table"]
 
@@ -76,12 +76,6 @@ SUSPECT_SCHEMA = pa.schema([
 ])
 
 
-def _age_group(age: int | None) -> str:
-    if age is None:
-        return "unknown"
-    return "child" if age < 18 else "adult"
-
-
 def _organisations(session: Session, scope: AggregateScope) -> dict[Any, OrganisationRow]:
     statement = select(OrganisationRow)
     if scope.countries is not None:
@@ -107,7 +101,7 @@ def victim_table(session: Session, audit: AuditLog, scope: AggregateScope) -> pa
             "organisation_type": org.type, "registered_on": row.registered_on,
             "year": row.registered_on.year, "identification_status": row.identification_status,
             "sex": row.sex, "age": row.age_at_registration,
-            "age_group": _age_group(row.age_at_registration),
+            "age_group": AgeGroup.for_age(row.age_at_registration).value,
             "age_band": AgeBand.for_age(row.age_at_registration).value,
             "citizenships": list(row.citizenships),
             "country_of_exploitation": row.country_of_exploitation,

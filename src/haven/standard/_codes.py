@@ -95,6 +95,15 @@ class AgeGroup(StrEnum):
     ADULT = "adult"
     UNKNOWN = "unknown"
 
+    @classmethod
+    def for_age(cls, age: int | None) -> AgeGroup:
+        if age is None:
+            return cls.UNKNOWN
+        return cls.CHILD if age < ADULT_AGE else cls.ADULT
+
+
+ADULT_AGE = 18
+
 
 class AgeBand(StrEnum):
     """CTDC's age bands (ageBroad), chosen there to limit re-identification."""

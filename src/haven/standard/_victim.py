@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from haven.standard._codes import (
+    ADULT_AGE,
     AgeBand,
     AgeGroup,
     ExploitationForm,
@@ -57,7 +58,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-ADULT_AGE = 18
 MAX_AGE = 120
 
 
@@ -178,9 +178,7 @@ class _VictimAttributes(RecordAttributes):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def age_group(self) -> AgeGroup:
-        if self.age_at_registration is None:
-            return AgeGroup.UNKNOWN
-        return AgeGroup.CHILD if self.age_at_registration < ADULT_AGE else AgeGroup.ADULT
+        return AgeGroup.for_age(self.age_at_registration)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
