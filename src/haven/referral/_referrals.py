@@ -32,7 +32,7 @@ from haven.referral._services import release, reserve
 from haven.referral._stages import Stage
 from haven.referral._tables import PathwayRow, ReferralRow, ServiceRow
 from haven.registry import GRANTABLE_FIELDS, AuditEvent, Transaction
-from haven.registry._tables import GrantRow, OrganisationRow
+from haven.registry._tables import OrganisationRow
 
 __all__ = [
     "DEFAULT_FIELDS",
@@ -193,18 +193,18 @@ def _decide(tx: Transaction, row: ReferralRow, to: ReferralStatus, reason: str) 
 def _end_access(tx: Transaction, row: ReferralRow) -> None:
     """End the referral's grant and free its place.
 
-    The registry lets only the owner revoke a grant; a receiver that rejects or completes a
-    referral gives its own access up, so the grant row is ended here, audited as a revoke.
+    The referring organisation revokes the grant it gave; a receiver that rejects or
+    completes a referral gives its own access up (`relinquish`); the registry audits both.
     """
     if row.place_reserved and row.service_id is not None:
         release(tx.session, row.service_id)
         row.place_reserved = False
-    grant = tx.session.get(GrantRow, row.grant_id) if row.grant_id else None
-    if grant is not None and grant.revoked_at is None:
-        grant.revoked_at = datetime.now(UTC)
-        tx.record(AuditEvent(actor=tx.scope.actor, organisation_id=str(tx.scope.organisation_id),
-                             action="revoke", entity_kind="grant", entity_id=str(grant.id),
-                             detail={"record": str(grant.record_id), "referral": str(row.id)}))
+    if row.grant_id is None:
+        return
+    if tx.scope.organisation_id == row.from_organisation_id:
+        tx.grants.revoke(row.grant_id, context={"referral": str(row.id)})
+    else:
+        tx.grants.relinquish(row.grant_id, context={"referral": str(row.id)})
 
 
 def accept_referral(tx: Transaction, referral_id: uuid.UUID, *, on: date,

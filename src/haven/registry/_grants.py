@@ -4,7 +4,8 @@ A grant lets one other organisation read named fields of one record (a referral 
 the receiving service needs, no more), until it is revoked or expires. Only the owning
 organisation can grant or revoke; the grantee reads through `GrantedReader`, which returns
 the granted fields only — identifying fields only to a scope allowed to read identifying
-data — and audits every read in the owner's name and the grantee's.
+data — and audits every read in the owner's name and the grantee's. The grantee may give its
+own access up (`relinquish`), never extend it.
 """
 
 from __future__ import annotations
@@ -112,13 +113,31 @@ class GrantStore:
                                       "grantee": str(grantee_organisation_id)})
         return GrantPublic.model_validate(row)
 
-    def revoke(self, grant_id: uuid.UUID) -> None:
+    def revoke(self, grant_id: uuid.UUID, *, context: dict[str, str] | None = None) -> None:
+        """The owner ends a grant it gave; `context` (ids only) goes into the audit entry."""
         row = self._session.get(GrantRow, grant_id)
         if row is None or row.owner_organisation_id != self._scope.organisation_id:
             raise NotFound("grant", grant_id)
         if row.revoked_at is None:
             row.revoked_at = datetime.now(UTC)
-            self._event("revoke", row.id, {"record": str(row.record_id)})
+            self._event("revoke", row.id, {"record": str(row.record_id), **(context or {})})
+
+    def relinquish(self, grant_id: uuid.UUID, *, context: dict[str, str] | None = None
+                   ) -> None:
+        """The grantee gives its own access up (a referral rejected or done).
+
+        Only the grantee organisation can do this (the owner calls `revoke`). Both
+        organisations' logs record it, as the owner's data stops being shared.
+        """
+        row = self._session.get(GrantRow, grant_id, with_for_update=True)
+        if row is None or row.grantee_organisation_id != self._scope.organisation_id:
+            raise NotFound("grant", grant_id)
+        if row.revoked_at is not None:
+            return
+        row.revoked_at = datetime.now(UTC)
+        detail = {"record": str(row.record_id), "by": "grantee", **(context or {})}
+        self._event("revoke", row.id, dict(detail))
+        self._event("revoke", row.id, dict(detail), organisation_id=row.owner_organisation_id)
 
     def given(self, record_id: uuid.UUID | None = None) -> list[GrantPublic]:
         """Grants the scope's organisation has given (on one record, or all)."""
