@@ -196,7 +196,24 @@ def test_tampered_replayed_stale_misaddressed_and_unknown_packages_are_refused(
     replay = ro.post(package)
     assert (replay.status_code, replay.json()["error"]) == (409, "ReplayedPackage")
     assert ro.count(VictimRow) == 1 and ro.count(InboundPackageRow) == 1
-    assert [a for a, _ in ro.audit("trm_package")] == ["import"]
+    entries = ro.audit("trm_package")
+    assert [a for a, _ in entries] == ["import_refused"] * 5 + ["import", "import_refused"]
+    refusals = [detail for action, detail in entries if action == "import_refused"]
+    assert [d["reason"] for d in refusals] == [
+        "TamperedPackage", "TamperedPackage", "StalePackage", "MisaddressedPackage",
+        "UnknownPartner", "ReplayedPackage"]
+    # The partner is named when the sender is one; an unknown sender only as claimed.
+    assert [d["partner"] for d in refusals] == ["nl-haven"] * 4 + [None, "nl-haven"]
+    assert refusals[4]["claimed_sender"] == "be-haven"
+    assert refusals[3]["recipient"] == "be-haven"
+    assert refusals[-1].keys() == {"reason", "partner"}
+    with ro.registry.engine.connect() as connection:
+        ids = connection.execute(select(AuditEntryRow.entity_id, AuditEntryRow.organisation_id)
+                                 .where(AuditEntryRow.action == "import_refused")).all()
+    assert ids[-1][0] == str(package.package_id) and ids[0][0] == str(package.package_id)
+    assert {org for _, org in ids} == {str(ro.scope.organisation_id)}
+    assert "Ana" not in json.dumps(entries)
+    ro.registry.verify_audit()
 
 
 def test_a_referral_without_consent_is_not_sent(pair: tuple[Installation, Installation]) -> None:

@@ -5,8 +5,9 @@ over the network: the package is built and recorded as `sent` (audited as an exp
 transaction, delivered over HTTP, and the signed acknowledgement (or the failure) recorded
 in a second one. Receiving (`Inbox.receive`) refuses, before anything is written, a package
 that is misaddressed, from an unknown partner, badly signed, outside the time window, seen
-before, or undecryptable; an accepted one becomes a victim record and pathway of the
-receiving organisation, linked to the sender's reference, in one audited transaction.
+before, or undecryptable, and records the refusal (reason and ids only) in the audit log; an
+accepted one becomes a victim record and pathway of the receiving organisation, linked to
+the sender's reference, in one audited transaction.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from haven.referral._errors import (
     UnknownPartner,
 )
 from haven.referral._events import Referred
+from haven.referral._exchanges import OutboundPublic
 from haven.referral._keys import InstallationKeys, PartnerCard
 from haven.referral._package import (
     Acknowledgement,
@@ -51,11 +53,18 @@ from haven.referral._payload import (
     ConsentStatement,
     ReferralPayload,
 )
-from haven.referral._tables import ConsentRow, InboundPackageRow, OutboundPackageRow, PathwayRow
+from haven.referral._tables import (
+    ConsentRow,
+    InboundPackageRow,
+    OutboundPackageRow,
+    PartnerRow,
+    PathwayRow,
+)
 from haven.registry import AuditEvent, Registry, Scope, Transaction
 from haven.standard import VictimCreate, validate_record
 
-__all__ = ["Deliverer", "Inbox", "OutboundPublic", "prepare_package", "send_referral"]
+__all__ = ["Deliverer", "Inbox", "OutboundPublic", "PackagePreview", "prepare_package",
+           "preview_package", "send_referral"]
 
 WINDOW = timedelta(minutes=5)
 Clock = Callable[[], datetime]
@@ -72,14 +81,15 @@ class Deliverer(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class OutboundPublic:
-    package_id: uuid.UUID
-    partner: str
-    pathway_id: uuid.UUID | None
-    status: str
+class PackagePreview:
+    """What a package to `partner` would hold, before anything is sealed or recorded."""
+
+    partner: PartnerCard
     fields: list[str]
-    remote_reference: str | None
-    acknowledged_at: datetime | None
+    record: dict[str, Any]
+    stage: str
+    minority: str
+    consent: list[ConsentStatement]
 
 
 def _record(tx: Transaction, pathway: PathwayRow, fields: frozenset[str]) -> dict[str, Any]:
@@ -106,11 +116,9 @@ def _consent_statements(tx: Transaction, ids: list[uuid.UUID]) -> list[ConsentSt
             for r in rows]
 
 
-def prepare_package(tx: Transaction, pathway_id: uuid.UUID, partner_id: str, *,
-                    keys: InstallationKeys, reason: str,
-                    fields: frozenset[str] = DEFAULT_TRANSNATIONAL_FIELDS,
-                    now: datetime | None = None) -> tuple[SealedPackage, PartnerCard]:
-    """Build, seal and record (as `sent`, audited as an export) a package for a partner."""
+def _contents(tx: Transaction, pathway_id: uuid.UUID, partner_id: str,
+              fields: frozenset[str]) -> tuple[PathwayRow, PackagePreview]:
+    """Check fields, pathway, partner and consent; read what the package would hold."""
     unknown = sorted(fields - TRANSNATIONAL_FIELDS)
     if unknown or not fields:
         raise ValidationFailed([FieldProblem(None, "fields", "not a transnational field",
@@ -119,12 +127,39 @@ def prepare_package(tx: Transaction, pathway_id: uuid.UUID, partner_id: str, *,
     pathway = owned_row(tx, pathway_id)
     partner = get_partner(tx.session, partner_id)
     consents = require_consent(tx.session, pathway, installation=partner_id)
-    payload = ReferralPayload(
-        sender_reference=str(pathway.id), record=_record(tx, pathway, fields),
-        stage=pathway.stage, minority=pathway.minority,
-        third_country_national=pathway.third_country_national,
-        detected_on=pathway.detected_on, consent=_consent_statements(tx, consents),
-        needs=list((pathway.assessment or {}).get("urgent", [])), reason=reason)
+    return pathway, PackagePreview(partner, sorted(fields), _record(tx, pathway, fields),
+                                   pathway.stage, pathway.minority,
+                                   _consent_statements(tx, consents))
+
+
+def preview_package(tx: Transaction, pathway_id: uuid.UUID, partner_id: str, *,
+                    fields: frozenset[str] = DEFAULT_TRANSNATIONAL_FIELDS) -> PackagePreview:
+    """What `prepare_package` would put in the package, checked the same way; sends nothing.
+
+    Raises:
+        ValidationFailed: a field outside the transnational set, or none.
+        NotFound: not an own pathway, or not an active partner.
+        ConsentMissing: no consent or legal ground covers disclosure to that installation.
+    """
+    return _contents(tx, pathway_id, partner_id, fields)[1]
+
+
+def prepare_package(tx: Transaction, pathway_id: uuid.UUID, partner_id: str, *,
+                    keys: InstallationKeys, reason: str,
+                    fields: frozenset[str] = DEFAULT_TRANSNATIONAL_FIELDS,
+                    now: datetime | None = None) -> tuple[SealedPackage, PartnerCard]:
+    """Build, seal and record (as `sent`, audited as an export) a package for a partner."""
+    pathway, contents = _contents(tx, pathway_id, partner_id, fields)
+    partner = contents.partner
+    try:
+        payload = ReferralPayload(
+            sender_reference=str(pathway.id), record=contents.record, stage=pathway.stage,
+            minority=pathway.minority, third_country_national=pathway.third_country_national,
+            detected_on=pathway.detected_on, consent=contents.consent,
+            needs=list((pathway.assessment or {}).get("urgent", [])), reason=reason)
+    except ValidationError:  # only the reason comes from the caller
+        raise ValidationFailed([FieldProblem(None, "reason", "say why, in at most 500 "
+                                             "characters")]) from None
     package = seal(payload.model_dump_json().encode("utf-8"), sender=keys, recipient=partner,
                    now=now or _utcnow())
     tx.session.add(OutboundPackageRow(
@@ -159,10 +194,13 @@ def send_referral(registry: Registry, scope: Scope, pathway_id: uuid.UUID, partn
             raise DeliveryFailed(f"the acknowledgement does not match package "
                                  f"{package.package_id}")
     except HavenError as error:
-        _settle(registry, scope, package.package_id, None, type(error).__name__)
-        if isinstance(error, DeliveryFailed):
+        # The messages carry ids, statuses and error codes, never the package's content.
+        failure = error if isinstance(error, DeliveryFailed) else DeliveryFailed(
+            f"package {package.package_id}: {error}")
+        _settle(registry, scope, package.package_id, None, str(failure))
+        if failure is error:
             raise
-        raise DeliveryFailed(f"package {package.package_id}: {error}") from None
+        raise failure from None
     return _settle(registry, scope, package.package_id, ack, None)
 
 
@@ -176,14 +214,13 @@ def _settle(registry: Registry, scope: Scope, package_id: uuid.UUID,
             row.status, row.acknowledged_at = "acknowledged", ack.received_at
             row.remote_reference = ack.receiver_reference
         else:
-            row.status, row.error = "failed", error
+            row.status, row.error = "failed", (error or "")[:200]
         tx.record(AuditEvent(actor=tx.scope.actor,
                              organisation_id=str(tx.scope.organisation_id), action="update",
                              entity_kind="trm_package", entity_id=str(package_id),
                              detail={"status": row.status, "error": error,
                                      "remote_reference": row.remote_reference}))
-        return OutboundPublic(row.package_id, row.partner, row.pathway_id, row.status,
-                              list(row.fields), row.remote_reference, row.acknowledged_at)
+        return OutboundPublic.of(row)
 
 
 _STATUS = {"identified": "identified", "reasonable_grounds": "reasonable_grounds",
@@ -243,7 +280,33 @@ class Inbox:
                                  "the data standard") from None
 
     def receive(self, package: SealedPackage) -> Acknowledgement:
-        """Check, decrypt and take on a package; return the signed acknowledgement."""
+        """Check, decrypt and take on a package; return the signed acknowledgement.
+
+        A refused package creates nothing; the refusal itself is written to the audit log
+        (reason, package id, the partner if the sender is one), then raised.
+        """
+        try:
+            return self._take(package)
+        except PackageRefused as refusal:
+            self._audit_refusal(package, refusal)
+            raise
+
+    def _audit_refusal(self, package: SealedPackage, refusal: PackageRefused) -> None:
+        with admin_session(self.registry) as session:
+            known = session.get(PartnerRow, package.sender)
+            detail: dict[str, object] = {
+                "reason": type(refusal).__name__,
+                "partner": package.sender if known is not None and known.active else None}
+            if detail["partner"] is None:
+                detail["claimed_sender"] = package.sender
+            if isinstance(refusal, MisaddressedPackage):
+                detail["recipient"] = package.recipient
+            self.registry.audit_log.append(session, AuditEvent(
+                actor="trm:inbox", organisation_id=str(self.receiving_organisation_id),
+                action="import_refused", entity_kind="trm_package",
+                entity_id=str(package.package_id), detail=detail))
+
+    def _take(self, package: SealedPackage) -> Acknowledgement:
         self._check(package)
         payload = self._payload(package)
         now = self.clock()

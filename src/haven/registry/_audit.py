@@ -31,9 +31,9 @@ from haven.registry._tables import AuditEntryRow, AuditHeadRow
 __all__ = ["AuditAction", "AuditEvent", "AuditLog", "VerifyReport"]
 
 AuditAction = Literal["create", "update", "read", "read_identifying", "list", "export", "delete",
-                      "import", "aggregate", "link", "grant", "revoke", "read_granted",
-                      "login", "login_failed", "login_refused", "logout_all", "token_create",
-                      "token_revoke"]
+                      "import", "import_refused", "aggregate", "link", "grant", "revoke",
+                      "read_granted", "login", "login_failed", "login_refused", "logout_all",
+                      "token_create", "token_revoke"]
 
 _GENESIS = "0" * 64
 _HEAD_KEY = "haven.audit_head"
