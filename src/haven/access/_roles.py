@@ -35,6 +35,7 @@ class Permission(StrEnum):
     MANAGE_REFERRALS = "manage_referrals"
     MANAGE_USERS = "manage_users"            # users of the own organisation
     MANAGE_ORGANISATIONS = "manage_organisations"  # every organisation and its users
+    MANAGE_PARTNERS = "manage_partners"      # partner installations and their keys
 
 
 _P = Permission
@@ -53,8 +54,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Aggregates only: never a record, never identifying data.
     Role.RAPPORTEUR: frozenset({_P.READ_AGGREGATES}),
     Role.ORG_ADMIN: frozenset({_P.MANAGE_USERS, _P.READ_HISTORY}),
-    # Runs the installation; sees no person record.
-    Role.SYSTEM_ADMIN: frozenset({_P.MANAGE_ORGANISATIONS, _P.MANAGE_USERS}),
+    # Runs the installation (and its partner directory); sees no person record.
+    Role.SYSTEM_ADMIN: frozenset({_P.MANAGE_ORGANISATIONS, _P.MANAGE_USERS,
+                                  _P.MANAGE_PARTNERS}),
 }
 
 

@@ -9,6 +9,7 @@ frozen result; nothing here knows about HTTP, except `api.router`, the transnati
     add_service / services / match_services          the service directory
     request_referral / accept_referral / ...         referrals inside the installation
     send_referral / Inbox / TransnationalClient      referrals between installations
+    preview_package / outbound_packages / inbound_packages / partner_directory   their UI
 
 >>> with registry.transaction(scope) as tx:                        # doctest: +SKIP
 ...     p = open_pathway(tx, victim.id, on=date(2026, 3, 2), reason="screened", assessment=a)
@@ -60,9 +61,22 @@ from haven.referral._events import (
     ServiceProvided,
     event_from_data,
 )
+from haven.referral._exchanges import (
+    InboundPublic,
+    inbound_packages,
+    outbound_package,
+    outbound_packages,
+)
 from haven.referral._keys import InstallationKeys, PartnerCard
 from haven.referral._package import Acknowledgement, SealedPackage
-from haven.referral._partners import add_partner, fingerprint, list_partners, remove_partner
+from haven.referral._partners import (
+    PartnerEntry,
+    add_partner,
+    fingerprint,
+    list_partners,
+    partner_directory,
+    remove_partner,
+)
 from haven.referral._pathway import (
     PathwayPublic,
     TransitionPublic,
@@ -109,7 +123,13 @@ from haven.referral._stages import (
     NonPunishmentOutcome,
     Stage,
 )
-from haven.referral._transnational import Inbox, OutboundPublic, send_referral
+from haven.referral._transnational import (
+    Inbox,
+    OutboundPublic,
+    PackagePreview,
+    preview_package,
+    send_referral,
+)
 
 __all__ = [
     "DEFAULT_FIELDS",
@@ -141,6 +161,7 @@ __all__ = [
     "GivenBy",
     "GuardianAppointed",
     "IdentificationDecided",
+    "InboundPublic",
     "Inbox",
     "InclusionStarted",
     "IncomingReferral",
@@ -150,8 +171,10 @@ __all__ = [
     "NonPunishmentDecided",
     "NonPunishmentOutcome",
     "OutboundPublic",
+    "PackagePreview",
     "PackageRefused",
     "PartnerCard",
+    "PartnerEntry",
     "PathwayEvent",
     "PathwayPublic",
     "Period",
@@ -189,14 +212,19 @@ __all__ = [
     "fingerprint",
     "get_pathway",
     "history",
+    "inbound_packages",
     "incoming_referrals",
     "list_partners",
     "list_pathways",
     "match_services",
     "needs_from",
     "open_pathway",
+    "outbound_package",
+    "outbound_packages",
     "outgoing_referrals",
+    "partner_directory",
     "pathway_of",
+    "preview_package",
     "record",
     "record_consent",
     "reject_referral",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -19,7 +20,8 @@ from haven.referral._keys import PartnerCard, unb64
 from haven.referral._tables import PartnerRow
 from haven.registry import AuditEvent, Registry
 
-__all__ = ["add_partner", "fingerprint", "get_partner", "list_partners", "remove_partner"]
+__all__ = ["PartnerEntry", "add_partner", "fingerprint", "get_partner", "list_partners",
+           "partner_directory", "remove_partner"]
 
 
 @contextmanager
@@ -83,6 +85,31 @@ def get_partner(session: Session, installation_id: str) -> PartnerCard:
     if row is None or not row.active:
         raise NotFound("partner", installation_id)
     return _card(row)
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerEntry:
+    """A partner as the directory page shows it: its card, fingerprint and who added it."""
+
+    card: PartnerCard
+    fingerprint: str
+    active: bool
+    added_by: str
+    added_at: datetime
+
+
+def partner_directory(registry: Registry) -> list[PartnerEntry]:
+    """Every partner ever added, removed ones too (their past exchanges stay on record)."""
+    with admin_session(registry) as session:
+        rows = session.scalars(select(PartnerRow).order_by(PartnerRow.active.desc(),
+                                                           PartnerRow.installation_id))
+        entries = []
+        for row in rows:
+            card = _card(row)
+            added = row.added_at if row.added_at.tzinfo else row.added_at.replace(tzinfo=UTC)
+            entries.append(PartnerEntry(card, fingerprint(card), row.active, row.added_by,
+                                        added))
+        return entries
 
 
 def list_partners(registry: Registry) -> list[PartnerCard]:

@@ -4,8 +4,9 @@
     GET  /api/transnational/card    this installation's public card (ids, keys, endpoint)
 
 `configure(app, registry, TransnationalSettings.from_env())` sets `app.state.transnational_inbox`
-(an `Inbox`) and `app.state.transnational_card` (this installation's `PartnerCard`); until
-then both endpoints answer 503. Authentication is the package's own signature, checked against the
+(an `Inbox`), `app.state.transnational_card` (this installation's `PartnerCard`) and
+`app.state.transnational_keys` (its `InstallationKeys`, which the web pages send with); until
+then both endpoints answer 404. Authentication is the package's own signature, checked against the
 partner directory: no session or token is needed, and nothing is written for a package that
 does not verify. Refusals are `HavenError`s, mapped to statuses by the app's error handlers.
 """
@@ -73,5 +74,6 @@ def configure(app: FastAPI, registry: Registry, settings: TransnationalSettings 
     organisation = registry.organisation(settings.organisation)
     app.state.transnational_card = keys.card(name=settings.name, country=settings.country,
                                              endpoint=settings.endpoint)
+    app.state.transnational_keys = keys
     app.state.transnational_inbox = Inbox(registry, keys, organisation.id,
                                           window=timedelta(seconds=settings.window_seconds))
