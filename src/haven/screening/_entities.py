@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from haven.screening._normalise import fold_aligned
 
@@ -55,8 +56,9 @@ _PRICE_AFTER = re.compile(
 _PRICE_BEFORE = re.compile(rf"(?=[€£$₴₽])(?:{_CUR_ALT})\s?(?P<amt>\d{{2,5}})(?![\d])",
                            re.IGNORECASE)
 # ages and names: find the cheap anchor first (a two-digit number, a capitalised word),
-# then look only at the few characters around it
-_TWO_DIGITS = re.compile(r"(?<![\d.,])\d{2}(?!\d|[.,:/]\d)")
+# then look only at the few characters around it; a leading lookahead on the anchor's
+# first character lets the engine skip all other positions before it tries a lookbehind
+_TWO_DIGITS = re.compile(r"(?=\d)(?<![\d.,])\d{2}(?!\d|[.,:/]\d)")
 _AGE_AFTER = re.compile(
     r"\s?(?:y\.?\s?o\b|years?\s+old|years?\b|jaar\b|jarige|jahre?\b|jährige|ans\b|ani\b|"
     r"години|лет\b|год\b|года\b|років|роки|рік)",
@@ -64,7 +66,7 @@ _AGE_AFTER = re.compile(
 )
 _AGE_INTROS = ("age", "leeftijd", "alter", "âge", "varsta", "vârsta", "возраст", "вік", "i am",
                "i'm", "ik ben", "ich bin", "j'ai", "am", "мне", "мені", "на")
-_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÝА-ЯЁЄІЇ][a-zà-ÿа-яёєіїʼ]{2,15}\b")
+_CAPITALISED = re.compile(r"(?=[A-ZÀ-ÝА-ЯЁЄІЇ])(?<!\w)[A-ZÀ-ÝА-ЯЁЄІЇ][a-zà-ÿа-яёєіїʼ]{2,15}\b")
 _NAME_INTROS = ("i am", "i'm", "my name is", "ik ben", "ich bin", "je suis", "je m'appelle",
                 "sunt", "ma numesc", "аз съм", "казвам се", "меня зовут", "я", "мене звати",
                 "kisses", "kusjes", "küsschen", "bisous", "pupici", "целувки", "целую", "цілую",
@@ -166,17 +168,37 @@ for _options in _FIRST.values():
     _options.sort(key=lambda o: -len(o[0]))
 
 
+_FIRST_WORDS = frozenset(_FIRST)
+
+
+@lru_cache(maxsize=1 << 16)
+def _cue_key(word: str) -> str:
+    return fold_aligned(word).replace("’", "'").replace("ʼ", "'")
+
+
 def _cues(text: str) -> dict[str, list[str]]:
-    folded = fold_aligned(text)
-    matches = list(_CUE_WORD.finditer(folded))
-    words = [m.group().replace("’", "'").replace("ʼ", "'") for m in matches]
+    # words are cut from the text as written and folded one by one (ads repeat their words,
+    # so the cache answers most): folding the whole text first is several times slower.
+    # Folding changes no character's class for the word pattern, except U+0345 (a Greek
+    # combining mark folding to a letter); a text with it is folded first, as before.
+    if "\u0345" in text:
+        source = fold_aligned(text)
+        words = [w.replace("’", "'").replace("ʼ", "'") for w in _CUE_WORD.findall(source)]
+    else:
+        source = text
+        words = [_cue_key(w) for w in _CUE_WORD.findall(text)]
+    if _FIRST_WORDS.isdisjoint(words):
+        return {}
+    spans: list[tuple[int, int]] | None = None  # only for the ads that have a cue
     found: dict[str, set[str]] = {}
     for i, word in enumerate(words):
         for phrase, cue in _FIRST.get(word, ()):
             n = len(phrase)
             if tuple(words[i:i + n]) == phrase:
+                if spans is None:
+                    spans = [m.span() for m in _CUE_WORD.finditer(source)]
                 # report the words as the ad wrote them: the aligned fold keeps the spans
-                found.setdefault(cue, set()).add(text[matches[i].start():matches[i + n - 1].end()])
+                found.setdefault(cue, set()).add(text[spans[i][0]:spans[i + n - 1][1]])
                 break
     return {cue: sorted(v) for cue, v in found.items()}
 

@@ -60,29 +60,38 @@ _UNIT = (
 )
 _MASK = re.compile(
     # every alternative starts with a digit or a currency sign; the lookahead lets the
-    # engine skip all other positions at once
+    # engine skip all other positions at once. An alternative that opens with `\d+` starts
+    # only where a digit run starts: it would match there too, and trying it again at every
+    # digit of a long phone number is quadratic
     r"(?=[\d€£$₴₽])(?:"
     + "|".join(
         (
             r"[€£$₴₽]\s?\d+(?:[.,]\d+)?",  # €150
-            rf"\d+(?:[.,]\d+)?\s?{_CUR}",  # 150 euro, 700 lei
+            rf"(?<!\d)\d+(?:[.,]\d+)?\s?{_CUR}",  # 150 euro, 700 lei
             r"(?<![\d./-])\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}(?![./-]?\d)",  # dates
             r"(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)",  # ISO dates
             r"\d{1,2}[:h]\d{2}",  # times
             r"(?<!\d)(?:24|7)\s?/\s?7(?!\d)|(?<!\d)24\s?h\b",
             r"\d[.,]\d{2}\s?(?:m|м)\b|\dm\d{2}",  # heights 1.68 m, 1m65
-            rf"\d+\s?{_UNIT}",  # 168 cm, 55 kg, 30 min, 23 ani
+            rf"(?<!\d)\d+\s?{_UNIT}",  # 168 cm, 55 kg, 30 min, 23 ani
             r"(?<![\d-])\d{2,3}-\d{2}-\d{2,3}(?![-\d])",  # 90-60-90
         )
     )
     + ")",
     re.IGNORECASE,
 )
+_KEY, _TEN_RE, _PLUS_RE = r"[0-9]\ufe0f?\u20e3", r"\U0001f51f", r"\+|\u2795"
+_HYB = r"(?<![^\W\d_])[0-9OoIl|]*[0-9][0-9OoIl|]*(?![^\W\d_])"
+_STARTS = r"(?=[0-9OoIl|+\u2795\U0001f51f])"  # lets the engine skip other positions
 _TOKEN = re.compile(
-    r"(?P<key>[0-9]\ufe0f?\u20e3)"
-    r"|(?P<ten>\U0001f51f)"
-    r"|(?P<plus>\+|➕)"
-    r"|(?P<hyb>(?<![^\W\d_])[0-9OoIl|]*[0-9][0-9OoIl|]*(?![^\W\d_]))"
+    _STARTS
+    + rf"(?:(?P<key>{_KEY})|(?P<ten>{_TEN_RE})|(?P<plus>{_PLUS_RE})|(?P<hyb>{_HYB}))"
+)
+# a whole run in one match: a token, then tokens joined by at most four separators; a plus
+# sign always opens a new run. `_runs` builds the same runs from a token list.
+_RUN = re.compile(
+    _STARTS + rf"(?:{_KEY}|{_TEN_RE}|{_PLUS_RE}|{_HYB})"
+    + rf"(?:[\s\-./()\[\]_~]{{0,4}}(?:{_KEY}|{_TEN_RE}|{_HYB}))*"
 )
 _WORD = re.compile(r"[^\W\d_][^\W\d_ʼ'’]*(?:[ʼ'’][^\W\d_]+)?")
 _SURFACE_LOWER = frozenset(w.lower() for w in _SURFACE)
@@ -110,9 +119,10 @@ class _Tok:
     hidden: bool
 
 
-def _tokens(text: str) -> list[_Tok]:
+def _tokens(text: str, pos: int = 0, endpos: int | None = None) -> list[_Tok]:
+    """Digit tokens (digits, look-alike letters, keycaps, plus signs) of `text[pos:endpos]`."""
     toks: list[_Tok] = []
-    for m in _TOKEN.finditer(text):
+    for m in _TOKEN.finditer(text, pos, len(text) if endpos is None else endpos):
         kind = m.lastgroup
         s = m.group()
         if kind == "key":
@@ -124,18 +134,37 @@ def _tokens(text: str) -> list[_Tok]:
         else:
             digits = s.translate(_LOOKALIKE)
             toks.append(_Tok(digits, m.start(), m.end(), digits != s))
-    # words are read one by one only when the text has a number word at all: most ads
-    # have none, and a Python step per word is the costliest part of the scan
-    if _SURFACE_LOWER.isdisjoint(_WORD.findall(text.lower())):
-        return toks
+    return toks
+
+
+def _with_words(text: str, toks: list[_Tok]) -> list[_Tok]:
+    """`toks` and the number words of `text` (`zes`, `пʼять`, `plus`), in text order."""
     for m in _WORD.finditer(text):
-        w = fold(m.group()).replace("'", "ʼ").replace("’", "ʼ")
+        word = m.group()
+        if word.lower() not in _SURFACE_LOWER:  # one set look-up rules out most words
+            continue
+        w = fold(word).replace("'", "ʼ").replace("’", "ʼ")
         if w in _WORDS:
             toks.append(_Tok(_WORDS[w], m.start(), m.end(), True))
         elif w in _PLUS_WORDS:
             toks.append(_Tok("+", m.start(), m.end(), True))
     toks.sort(key=lambda t: t.start)
     return toks
+
+
+def _all_runs(text: str) -> list[list[_Tok]]:
+    """Runs of at least six digits, each as its tokens."""
+    if not _SURFACE_LOWER.isdisjoint(_WORD.findall(text.lower())):
+        return _runs(text, _with_words(text, _tokens(text)))
+    # no number word: the run pattern finds the runs in C, and only runs long enough to
+    # hold a number are split into tokens (a character stands for at most two digits)
+    runs: list[list[_Tok]] = []
+    for m in _RUN.finditer(text):
+        if m.end() - m.start() >= 3:
+            toks = _tokens(text, m.start(), m.end())
+            if sum(len(t.digits) for t in toks) >= 6:
+                runs.append(toks)
+    return runs
 
 
 def _runs(text: str, toks: list[_Tok]) -> list[list[_Tok]]:
@@ -189,7 +218,7 @@ def extract_phones(text: str, region: str | None) -> list[PhoneHit]:
     """
     masked = _mask(text)
     hits: list[PhoneHit] = []
-    for run in _runs(masked, _tokens(masked)):
+    for run in _all_runs(masked):
         before = masked[max(0, run[0].start - 40):run[0].start]
         prefix = "+" if _WAME.search(before) else ""
         i = 0
