@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from haven.screening import _phones
 from haven.screening._normalise import nfkc
 from haven.screening._phones import extract_phones
 from haven.synth.ads import render_phone
@@ -105,3 +106,19 @@ def test_every_rendering_of_a_number_reads_back(number: phonenumbers.PhoneNumber
     text, hidden = render_phone(number, ad_country, lang, random.Random(seed))
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     assert found(f"Call me: {text} kisses", ad_country) == [(e164, hidden)]
+
+
+def test_run_pattern_finds_the_runs_the_token_list_gives() -> None:
+    # the fast path (one pattern for a whole run) must agree with grouping the tokens one by
+    # one, on texts without number words: separators, plus signs, keycaps, look-alike letters
+    rng = random.Random(5)
+    pieces = ["06", "1", "2345", " ", "-", ".", "  ", "     ", "/", "(", ")", "+", "+31", "O",
+              "l", "I", "|", "a", "x7", "1\ufe0f\u20e3", "2\u20e3", "\U0001f51f", "\u2795", "#",
+              "ok", "Lola", ",", "\n", "_", "~", "[", "]", "0O1", "€"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        if not _phones._SURFACE_LOWER.isdisjoint(_phones._WORD.findall(text.lower())):
+            continue
+        want = _phones._runs(text, _phones._tokens(text))
+        got = _phones._all_runs(text)
+        assert got == want, text

@@ -67,7 +67,7 @@ def test_organised_networks_rank_above_independent_posters(corpus: AdCorpus, res
 def test_worker_processes_change_nothing(corpus_table: AdTable, result: Screening) -> None:
     part = corpus_table.slice(0, 1500)
     one = screen(part, LocalEngine(1))
-    engine = LocalEngine(2)
+    engine = LocalEngine(2, serial_below=0)  # workers even for a small input
     try:
         two = screen(part, engine)
     finally:

@@ -26,10 +26,11 @@ from haven.screening._minhash import candidate_pairs
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["Engine", "LocalEngine", "SparkEngine", "make_engine"]
+__all__ = ["SERIAL_BELOW", "Engine", "LocalEngine", "SparkEngine", "make_engine"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+SERIAL_BELOW = 20_000  # ads; below this the local engine does not start workers
 
 
 class Engine(Protocol):
@@ -37,6 +38,10 @@ class Engine(Protocol):
 
     name: str
     parallelism: int  # how many tasks run at once; the job cuts its work into a few per slot
+
+    def plan(self, n_ads: int) -> None:
+        """Told how many ads the next run has, before it starts."""
+        ...
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         """Apply `fn` to every item, in parallel, yielding results in input order."""
@@ -53,18 +58,31 @@ class Engine(Protocol):
 
 
 class LocalEngine:
-    """Worker processes on this machine; `workers=1` runs in the calling process."""
+    """Worker processes on this machine; `workers=1` runs in the calling process.
+
+    A run of fewer than `serial_below` ads also stays in the calling process: starting
+    `spawn` workers (a fresh interpreter each, importing NumPy and libphonenumber, with cold
+    caches) costs more than a second core saves on a small input. The default is measured
+    (docs/BENCHMARKS.md, Screening); `serial_below=0` always uses the workers.
+    """
 
     name = "local"
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, serial_below: int = SERIAL_BELOW) -> None:
         self.workers = max(1, workers or min(2, os.cpu_count() or 1))
         self.parallelism = self.workers
+        self.serial_below = serial_below
+        self._serial = False
         self._pool: ProcessPoolExecutor | None = None
+
+    def plan(self, n_ads: int) -> None:
+        """Stay in this process for a run of fewer than `serial_below` ads."""
+        self._serial = n_ads < self.serial_below
+        self.parallelism = 1 if self._serial else self.workers
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         """Apply `fn` to each item in worker processes, in order."""
-        if self.workers == 1 or len(items) < 2:
+        if self.workers == 1 or self._serial or len(items) < 2:
             yield from map(fn, items)
             return
         if self._pool is None:
@@ -107,6 +125,9 @@ class SparkEngine:
         )
         self.partitions = partitions
         self.parallelism = int(self.spark.sparkContext.defaultParallelism)
+
+    def plan(self, n_ads: int) -> None:
+        """Nothing to plan: the Spark session is already running."""
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         """Run `fn` on Spark, one item per partition, and collect in order."""

@@ -175,6 +175,7 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
     timings: dict[str, float] = {}
     n = len(ads)
     t0 = time.perf_counter()
+    engine.plan(n)
     # a few chunks per worker so that both cores stay busy to the end; results do not
     # depend on the chunking, every ad is analysed on its own
     step = max(250, min(opt.chunk_size, -(-n // (4 * engine.parallelism))))
