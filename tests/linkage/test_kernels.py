@@ -26,3 +26,52 @@ def test_dense_threshold_finds_exactly_the_pairs_above() -> None:
     assert np.allclose(d, full[i, j])
     left, right = np.array(sorted(want)).T
     assert np.allclose(dice_pairs(a, left, right, threads=2), full[left, right])
+
+
+def _brute(a: np.ndarray, b: np.ndarray, threshold: float, same: bool
+           ) -> dict[tuple[int, int], float]:
+    pa, pb = np.bitwise_count(a).sum(axis=1), np.bitwise_count(b).sum(axis=1)
+    common = np.bitwise_count(a[:, None, :] & b[None, :, :]).sum(axis=2)
+    den = pa[:, None] + pb[None, :]
+    out = {}
+    for i, j in zip(*np.nonzero((2.0 * common >= threshold * den) & (den > 0)), strict=True):
+        if not same or i < j:
+            out[(int(i), int(j))] = 2.0 * common[i, j] / den[i, j]
+    return out
+
+
+@pytest.mark.parametrize(("rows", "cols", "words", "threshold", "same"), [
+    (9, 1030, 16, 0.55, False),     # partial row tile and partial column tile
+    (1100, 1100, 16, 0.6, True),    # `same` across column tiles
+    (20, 300, 5, 0.5, False),       # odd word count (padded with a zero word)
+    (17, 40, 8, 0.0, False),        # threshold 0: every pair with a bit set
+    (17, 40, 8, 1.0, True),         # threshold 1: identical rows only
+    (3, 2, 1, 0.3, False),
+])
+def test_dense_kernel_equals_brute_force(rows: int, cols: int, words: int,
+                                         threshold: float, same: bool) -> None:
+    rng = np.random.default_rng(rows * cols + words)
+    density = rng.uniform(0.05, 0.6, size=(max(rows, cols), 1))
+    bits = rng.random((max(rows, cols), words * 64)) < density
+    bits[::7] = bits[::7][::-1]     # some exact duplicates
+    bits[len(bits) // 2] = False    # an empty encoding never matches
+    packed = np.packbits(bits, axis=1, bitorder="little").view("<u8").astype(np.uint64)
+    b = packed[:rows] if same else packed[:cols]
+    a = b if same else np.ascontiguousarray(packed[::-1][:rows])
+    i, j, d = dice_threshold_dense(a, b, threshold, same=same, threads=2)
+    got = dict(zip(zip(i.tolist(), j.tolist(), strict=True), d.tolist(), strict=True))
+    want = _brute(a, b, threshold, same)
+    assert got.keys() == want.keys()
+    assert all(abs(got[k] - want[k]) < 1e-12 for k in want)
+    assert len(got) == len(i)  # no pair reported twice
+
+
+def test_dense_kernel_handles_long_encodings_and_empty_inputs() -> None:
+    rng = np.random.default_rng(11)
+    a = rng.integers(0, 2**63, size=(6, 520), dtype=np.uint64)  # 33,280 bits: no lanes
+    b = np.vstack([a[:2], rng.integers(0, 2**63, size=(4, 520), dtype=np.uint64)])
+    i, j, _ = dice_threshold_dense(a, b, 0.9)
+    assert set(zip(i.tolist(), j.tolist(), strict=True)) == {(0, 0), (1, 1)}
+    none = dice_threshold_dense(a[:0], b, 0.5)
+    assert all(len(x) == 0 for x in none)
+    assert len(dice_threshold_dense(a, b[:0], 0.5)[0]) == 0

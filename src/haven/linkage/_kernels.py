@@ -1,16 +1,19 @@
 """Sørensen–Dice kernels on packed bit arrays, in NumPy.
 
 Encodings are rows of uint64 words. The intersection count of two rows is the popcount of
-their AND (`np.bitwise_count`, NumPy >= 2). Summing 16 per-word counts along a short axis is
-slow in NumPy, so the per-word byte counts are viewed as uint64 and added lane-wise with a
-multiply trick. The work is cut into blocks of rows that fit in cache and spread over threads:
-NumPy releases the GIL inside ufuncs, so threads use every core.
+their AND (`np.bitwise_count`, NumPy >= 2). The all-pairs kernel works on tiles of 8 rows x
+1,024 columns with the columns stored word-major, so that each ufunc runs over 1,024
+contiguous words instead of NumPy's slow 16-word inner loops; the per-word byte counts are
+then read as uint64 and summed in 16-bit lanes (four pairs per word), and the threshold is
+tested in those lanes too, so only the few groups holding a possible match are summed
+exactly. Rows are spread over threads: NumPy releases the GIL inside ufuncs.
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +26,6 @@ _SUM_LANES = np.uint64(0x0001000100010001)
 _EIGHT = np.uint64(8)
 _FORTY_EIGHT = np.uint64(48)
 _ROWS_PER_TASK = 16
-_COLUMNS_PER_TILE = 512
 _PAIRS_PER_TASK = 65_536
 
 
@@ -65,40 +67,156 @@ def _spans(n: int, parts: int) -> list[slice]:
 
 Found = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]
 
+# The dense kernel keeps counts in 16-bit lanes of uint64 words (SWAR): four pairs per word.
+_HIGH_LANE_BITS = np.uint64(0x8000800080008000)
+_MAX_LANE_COUNT = 0x7FFF  # lane sums and thresholds stay below the lane's top bit
+_TILE_ROWS = 8
+_TILE_COLUMNS = 1024  # 8 x 16 words x 1,024 x 8 bytes = 1 MB of AND results per tile
 
-def _dense_worker(a: Bits, b: Bits, rows: slice, threshold: float, same: bool,
-                  pop_a: npt.NDArray[np.int64], pop_b: npt.NDArray[np.int64]) -> Found:
-    # Tiles of _ROWS_PER_TASK x _COLUMNS_PER_TILE keep the AND buffer in cache (~1 MB), and
-    # the buffers are reused: allocating them each time costs as much as the AND itself.
-    block, tile = _ROWS_PER_TASK, _COLUMNS_PER_TILE
-    words = a.shape[1]
-    anded = np.empty((block, tile, words), np.uint64)
-    counts = np.empty((block, tile, words), np.uint8)
-    found: list[Found] = []
-    for start in range(rows.start, rows.stop, block):
-        stop = min(start + block, rows.stop)
-        r = stop - start
+
+@dataclass(frozen=True)
+class _Layout:
+    """`b` transposed to word-major (words x columns, zero-padded to whole tiles) and the
+    per-row terms of the conservative lane threshold.
+
+    With word-major columns, every ufunc below runs over long contiguous rows instead of
+    16-word snippets (NumPy's per-inner-loop overhead dominated the row-major kernel).
+    """
+
+    columns: npt.NDArray[np.uint64]     # (words, padded m)
+    need_b: npt.NDArray[np.uint64]      # floor(t/2 * |b_j|) in lanes, even columns (lo)
+    need_b_odd: npt.NDArray[np.uint64]  # the same for odd columns (hi)
+    words: int
+
+
+def _layout(b: Bits, threshold: float, words: int, tile: int) -> _Layout:
+    m = len(b)
+    padded = max(tile, -(-m // tile) * tile)
+    columns = np.zeros((words, padded), np.uint64)
+    columns[: b.shape[1], :m] = b.T
+    half = np.zeros(padded, np.int64)
+    half[:m] = np.floor(min(threshold, 1.0) / 2 * np.bitwise_count(b).sum(axis=1, dtype=np.int64))
+    lanes = np.clip(half, 0, _MAX_LANE_COUNT).astype(np.uint16).reshape(-1, 8)
+    # Lane L of word k holds column 8k + 2L (even) or 8k + 2L + 1 (odd).
+    need_b = np.ascontiguousarray(lanes[:, 0::2]).view(np.uint64).ravel()
+    need_b_odd = np.ascontiguousarray(lanes[:, 1::2]).view(np.uint64).ravel()
+    return _Layout(columns, need_b, need_b_odd, words)
+
+
+class _Tile:
+    """Buffers of one worker, reused for every tile (allocation costs as much as the AND)."""
+
+    def __init__(self, rows: int, words: int, columns: int) -> None:
+        groups = columns // 8
+        self.anded = np.empty((rows, words, columns), np.uint64)
+        self.counts = np.empty((rows, words, columns), np.uint8)
+        # Byte counts of 8 columns per uint64; word pairs summed (<= 128 per byte).
+        lanes = self.counts.view(np.uint64).reshape(rows, words // 2, 2, groups)
+        self.first, self.second = lanes[:, :, 0], lanes[:, :, 1]
+        self.pairs = np.empty((rows, words // 2, groups), np.uint64)
+        self.scratch = np.empty_like(self.pairs)
+        self.even = np.empty((rows, groups), np.uint64)
+        self.odd = np.empty((rows, groups), np.uint64)
+        self.offset = np.empty((rows, groups), np.uint64)
+        self.offset_odd = np.empty((rows, groups), np.uint64)
+
+    def candidates(self, a_rows: Bits, columns: Bits, offset_a: npt.NDArray[np.uint64],
+                   need_b: npt.NDArray[np.uint64], need_b_odd: npt.NDArray[np.uint64]
+                   ) -> npt.NDArray[np.intp]:
+        """Fill `counts` with per-word popcounts of every AND and return the (row, 8-column
+        group) cells where some pair may reach the threshold (a conservative test)."""
+        np.bitwise_and(a_rows[:, :, None], columns[None, :, :], out=self.anded)
+        np.bitwise_count(self.anded, out=self.counts)
+        np.add(self.first, self.second, out=self.pairs)
+        np.bitwise_and(self.pairs, _LOW_BYTES, out=self.scratch)
+        np.add.reduce(self.scratch, axis=1, out=self.even)   # even columns, 16-bit lanes
+        np.right_shift(self.pairs, _EIGHT, out=self.pairs)
+        np.bitwise_and(self.pairs, _LOW_BYTES, out=self.pairs)
+        np.add.reduce(self.pairs, axis=1, out=self.odd)      # odd columns
+        # count + (0x8000 - need) has its lane's top bit set iff count >= need; lanes
+        # cannot borrow or carry because counts and needs stay below 0x8000.
+        np.subtract(offset_a[:, None], need_b[None, :], out=self.offset)
+        np.subtract(offset_a[:, None], need_b_odd[None, :], out=self.offset_odd)
+        np.add(self.even, self.offset, out=self.even)
+        np.add(self.odd, self.offset_odd, out=self.odd)
+        np.bitwise_or(self.even, self.odd, out=self.even)
+        np.bitwise_and(self.even, _HIGH_LANE_BITS, out=self.even)
+        if not self.even.any():
+            return np.zeros((2, 0), np.intp)
+        return np.array(np.nonzero(self.even), dtype=np.intp)
+
+
+def _dense_worker(a: Bits, b: Bits, layout: _Layout, rows: slice, threshold: float,
+                  same: bool, pop_a: npt.NDArray[np.int64], pop_b: npt.NDArray[np.int64]
+                  ) -> Found:
+    """Pairs of rows `rows` of `a` with every row of `b` reaching `threshold`.
+
+    A cheap lane test (count >= floor(t/2 |a|) - 1 + floor(t/2 |b|), never above the exact
+    bound) marks groups of 8 columns; after all tiles, only the pairs of marked groups are
+    counted again exactly (a gather) and checked in float64.
+    """
+    tile_rows, tile_columns = _TILE_ROWS, _TILE_COLUMNS
+    padded_m = layout.columns.shape[1]
+    tile = _Tile(tile_rows, layout.words, tile_columns)
+    a_rows = np.zeros((tile_rows, layout.words), np.uint64)
+    half_a = np.floor(min(threshold, 1.0) / 2 * pop_a).astype(np.int64) - 1
+    lane_a = np.clip(half_a, 0, _MAX_LANE_COUNT).astype(np.uint64)
+    offset_rows = np.empty(tile_rows, np.uint64)
+    marked_rows: list[npt.NDArray[np.intp]] = []
+    marked_columns: list[npt.NDArray[np.intp]] = []
+    for start in range(rows.start, rows.stop, tile_rows):
+        stop = min(start + tile_rows, rows.stop)
+        a_rows[: stop - start, : a.shape[1]] = a[start:stop]
+        a_rows[stop - start:] = 0
+        offset_rows[:] = _HIGH_LANE_BITS
+        offset_rows[: stop - start] -= lane_a[start:stop] * _SUM_LANES
         first = start + 1 if same else 0  # with `same`, only pairs i < j
-        for left in range(first - first % tile, len(b), tile):
-            right = min(left + tile, len(b))
-            c = right - left
-            np.bitwise_and(a[start:stop, None, :], b[None, left:right, :], out=anded[:r, :c])
-            np.bitwise_count(anded[:r, :c], out=counts[:r, :c])
-            common = _lane_sum(counts[:r, :c]).astype(np.float64)
-            denominator = pop_a[start:stop, None] + pop_b[None, left:right]
-            hit = 2.0 * common >= threshold * denominator
-            hit &= denominator > 0
-            if same:
-                hit &= np.arange(start, stop)[:, None] < np.arange(left, right)[None, :]
-            i, j = np.nonzero(hit)
-            found.append((i.astype(np.int64) + start, j.astype(np.int64) + left,
-                          2.0 * common[i, j] / denominator[i, j]))
+        for left in range(first - first % tile_columns, padded_m, tile_columns):
+            groups = slice(left // 8, (left + tile_columns) // 8)
+            cells = tile.candidates(a_rows, layout.columns[:, left:left + tile_columns],
+                                    offset_rows, layout.need_b[groups],
+                                    layout.need_b_odd[groups])
+            if cells.shape[1]:
+                marked_rows.append(cells[0] + start)
+                marked_columns.append(cells[1] * 8 + left)
+    if not marked_rows:
+        return _concat([])
+    i = np.repeat(np.concatenate(marked_rows), 8).astype(np.int64)
+    j = (np.concatenate(marked_columns)[:, None] + np.arange(8)).ravel().astype(np.int64)
+    keep = (i < rows.stop) & (j < len(b))
+    if same:
+        keep &= i < j
+    i, j = i[keep], j[keep]
+    common = _lane_sum(np.bitwise_count(a[i] & b[j])).astype(np.float64)
+    denominator = pop_a[i] + pop_b[j]
+    hit = (2.0 * common >= threshold * denominator) & (denominator > 0)
+    return i[hit], j[hit], 2.0 * common[hit] / denominator[hit]
+
+
+def _dense_fallback(a: Bits, b: Bits, rows: slice, threshold: float, same: bool,
+                    pop_a: npt.NDArray[np.int64], pop_b: npt.NDArray[np.int64]) -> Found:
+    """Row-major kernel for encodings too long for 16-bit lanes (over 32,704 bits)."""
+    found: list[Found] = []
+    for start in range(rows.start, rows.stop, _ROWS_PER_TASK):
+        stop = min(start + _ROWS_PER_TASK, rows.stop)
+        common = intersections(a[start:stop], b).astype(np.float64)
+        denominator = pop_a[start:stop, None] + pop_b[None, :]
+        hit = (2.0 * common >= threshold * denominator) & (denominator > 0)
+        if same:
+            hit &= np.arange(start, stop)[:, None] < np.arange(len(b))[None, :]
+        i, j = np.nonzero(hit)
+        found.append((i.astype(np.int64) + start, j.astype(np.int64),
+                      2.0 * common[i, j] / denominator[i, j]))
     return _concat(found)
 
 
 def dice_threshold_dense(a: Bits, b: Bits, threshold: float, *, same: bool = False,
                          threads: int | None = None) -> Found:
     """All pairs (i, j) of rows of `a` x `b` with Dice >= threshold.
+
+    Every one of the len(a) x len(b) pairs is counted (AND and popcount of all its words);
+    the threshold test runs on four pairs per uint64 word, and only groups of eight pairs
+    holding a possible hit are summed and divided exactly.
 
     Args:
         a: encodings, one row each.
@@ -113,9 +231,17 @@ def dice_threshold_dense(a: Bits, b: Bits, threshold: float, *, same: bool = Fal
     pop_a = np.bitwise_count(a).sum(axis=1, dtype=np.int64)
     pop_b = np.bitwise_count(b).sum(axis=1, dtype=np.int64)
     spans = _spans(len(a), threads or worker_count())
+    words = a.shape[1] + a.shape[1] % 2
+    if words * 64 > _MAX_LANE_COUNT:
+        def task(rows: slice) -> Found:
+            return _dense_fallback(a, b, rows, threshold, same, pop_a, pop_b)
+    else:
+        layout = _layout(b, threshold, words, _TILE_COLUMNS)
+
+        def task(rows: slice) -> Found:
+            return _dense_worker(a, b, layout, rows, threshold, same, pop_a, pop_b)
     with ThreadPoolExecutor(len(spans) or 1) as pool:
-        parts = list(pool.map(
-            lambda rows: _dense_worker(a, b, rows, threshold, same, pop_a, pop_b), spans))
+        parts = list(pool.map(task, spans))
     return _concat(parts)
 
 
