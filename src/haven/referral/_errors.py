@@ -18,6 +18,8 @@ Messages carry ids and codes, never personal data.
 
 from __future__ import annotations
 
+import uuid
+
 from haven.exceptions import HavenError
 
 __all__ = [
@@ -85,4 +87,10 @@ class ReplayedPackage(PackageRefused):
 
 
 class DeliveryFailed(HavenError):
+    """The partner did not acknowledge; `package_id` names the outbound record, once made."""
+
     status_code = 502
+
+    def __init__(self, message: str, *, package_id: uuid.UUID | None = None) -> None:
+        self.package_id = package_id
+        super().__init__(message)

@@ -195,12 +195,10 @@ def send_referral(registry: Registry, scope: Scope, pathway_id: uuid.UUID, partn
                                  f"{package.package_id}")
     except HavenError as error:
         # The messages carry ids, statuses and error codes, never the package's content.
-        failure = error if isinstance(error, DeliveryFailed) else DeliveryFailed(
-            f"package {package.package_id}: {error}")
-        _settle(registry, scope, package.package_id, None, str(failure))
-        if failure is error:
-            raise
-        raise failure from None
+        message = (str(error) if isinstance(error, DeliveryFailed)
+                   else f"package {package.package_id}: {error}")
+        _settle(registry, scope, package.package_id, None, message)
+        raise DeliveryFailed(message, package_id=package.package_id) from None
     return _settle(registry, scope, package.package_id, ack, None)
 
 

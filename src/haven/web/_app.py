@@ -16,7 +16,15 @@ from haven.config import Settings
 from haven.referral import TransnationalSettings
 from haven.referral import api as referral_api
 from haven.registry import Registry
-from haven.web import _api, _pages, _pages_admin, _pages_records, _pages_referral
+from haven.web import (
+    _api,
+    _pages,
+    _pages_admin,
+    _pages_partners,
+    _pages_records,
+    _pages_referral,
+    _pages_transnational,
+)
 from haven.web._auth import LoginRateLimiter
 from haven.web._errors import install_error_handlers
 from haven.web._oidc import oidc_router
@@ -71,6 +79,8 @@ def create_app(registry: Registry, settings: Settings, *,
     app.include_router(_pages_records.router)
     app.include_router(_pages_admin.router)
     app.include_router(_pages_referral.router)
+    app.include_router(_pages_transnational.router)
+    app.include_router(_pages_partners.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)

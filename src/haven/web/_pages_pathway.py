@@ -1,5 +1,8 @@
 """A victim's support pathway: stage, next steps as forms, clocks, history, consent.
 
+Consent to disclosure may name an organisation of this installation or a partner
+installation (value `installation:<id>`), which a transnational referral needs.
+
 The victim page loads the pathway section from `/victims/{id}/pathway` (HTMX; without
 JavaScript a link opens the same section as a page of its own). Every step posts one form;
 a refused step or a problem is shown in that step's form, with the reason.
@@ -28,7 +31,9 @@ from haven.referral import (
     event_from_data,
     get_pathway,
     history,
+    list_partners,
     open_pathway,
+    outbound_packages,
     outgoing_referrals,
     pathway_of,
     record,
@@ -39,7 +44,12 @@ from haven.registry import Transaction
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
 from haven.web._i18n import translator
-from haven.web._referral_labels import EVENT_FIELDS, EVENT_LABELS, FIELD_LABELS
+from haven.web._referral_labels import (
+    EVENT_FIELDS,
+    EVENT_LABELS,
+    FIELD_LABELS,
+    TRANSNATIONAL_STATUS,
+)
 from haven.web._render import render
 
 __all__ = ["organisation_names", "router"]
@@ -67,6 +77,7 @@ def _context(tx: Transaction, victim_id: uuid.UUID) -> dict[str, Any]:
                        clocks=clocks(pathway, date.today()),
                        consents=consents(tx, pathway.id),
                        referrals=outgoing_referrals(tx, pathway.id),
+                       transnational=outbound_packages(tx, pathway.id),
                        allowed=sorted(pathway.allowed_events(), key=list(EVENT_LABELS).index))
     return context
 
@@ -76,12 +87,16 @@ def _page(request: Request, info: SessionDep, victim_id: uuid.UUID, *, errors: E
           status_code: int = 200) -> HTMLResponse:
     scope = record_scope(info.principal, Permission.MANAGE_REFERRALS)
     organisations = organisation_names(request)  # before the transaction: SQLite locks
+    partners = {p.installation_id: f"{p.name} ({p.country})"
+                for p in list_partners(registry_of(request))}
     with registry_of(request).transaction(scope) as tx:
         context = _context(tx, victim_id)
     fragment = request.headers.get("HX-Request") and status_code == 200
     return render(request, "_pathway.html" if fragment else "pathway.html", info,
                   status_code=status_code, errors=errors or {}, failed=failed,
-                  values=values or {}, organisations=organisations, **context)
+                  values=values or {}, organisations=organisations, partners=partners,
+                  transnational_on=getattr(request.app.state, "transnational_keys", None)
+                  is not None, trm_status=TRANSNATIONAL_STATUS, **context)
 
 
 @router.get("/victims/{victim_id}/pathway", response_class=HTMLResponse)
@@ -196,10 +211,16 @@ async def add_consent(request: Request, info: SessionDep, pathway_id: uuid.UUID)
     with registry_of(request).transaction(scope) as tx:
         victim_id = get_pathway(tx, pathway_id).victim_id
     errors = _consent_problems(form, purposes)
-    try:
-        recipient_id = uuid.UUID(recipient) if recipient else None
-    except ValueError:
-        errors["recipient"] = ["not an organisation"]
+    recipient_id, installation = None, None
+    if recipient.startswith("installation:"):  # a partner installation, for a transnational
+        installation = recipient.removeprefix("installation:")
+        if installation not in {p.installation_id for p in list_partners(registry_of(request))}:
+            errors["recipient"] = ["not a partner installation"]
+    else:
+        try:
+            recipient_id = uuid.UUID(recipient) if recipient else None
+        except ValueError:
+            errors["recipient"] = ["not an organisation"]
     if not errors:
         try:
             with registry_of(request).transaction(scope) as tx:
@@ -210,6 +231,8 @@ async def add_consent(request: Request, info: SessionDep, pathway_id: uuid.UUID)
                         given_by=GivenBy(str(form.get("given_by") or "person")),
                         recipient_organisation_id=(recipient_id if purpose == "disclosure"
                                                    else None),
+                        recipient_installation=(installation if purpose == "disclosure"
+                                                else None),
                         legal_ground=str(form.get("legal_ground") or "") or None,
                         reason=str(form.get("reason") or "") or None)
         except ValidationFailed as failure:

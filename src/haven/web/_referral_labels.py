@@ -32,6 +32,7 @@ __all__ = [
     "FIELD_LABELS",
     "N_",
     "REFERRAL_LABELS",
+    "TRANSNATIONAL_STATUS",
     "EventField",
 ]
 
@@ -126,6 +127,12 @@ FIELD_LABELS: dict[str, str] = {
     "place_of_birth": N_("Place of birth"), "documents": N_("Documents"),
     "phones": N_("Phone numbers"), "organisation_name": N_("Organisation name"),
     "registration_number": N_("Registration number"),
+}
+
+# What became of a package sent to a partner installation.
+TRANSNATIONAL_STATUS: dict[str, str] = {
+    "sent": N_("Sent, not yet acknowledged"), "acknowledged": N_("Acknowledged"),
+    "failed": N_("Delivery failed"),
 }
 
 
