@@ -151,7 +151,7 @@ def test_only_a_system_administrator_manages_partners(users: Users, login: Login
     own = re.search(r'id="own-fingerprint">([0-9a-f ]+)<', page.text)
     assert own and len(own.group(1).split()) == 8
     card = json.loads(re.sub(r"&#34;|&quot;", '"', re.search(
-        r'<textarea id="own-card" rows="9" readonly>(.*?)</textarea>', page.text,
+        r'<textarea id="own-card" rows="10" cols="72" readonly>(.*?)</textarea>', page.text,
         re.S).group(1)))  # type: ignore[union-attr]
     assert card["installation_id"] == "test-haven" and card["endpoint"] == "https://haven.example"
     PartnerCard.model_validate(card)  # what a partner pastes is a valid card
@@ -251,6 +251,9 @@ def test_a_referral_abroad_needs_consent_then_sends_only_the_chosen_fields(
     cells = re.sub(r"<[^>]+>", "|", shown.group(1))
     assert "Age at registration||29" in cells and "Citizenship||UA" in cells
     assert "Sexual exploitation" in cells
+    labels = re.findall(r"<tr><td>([^<]+)</td>", shown.group(1))
+    assert labels == ["Age at registration", "Citizenship", "Forms of exploitation", "Sex"]
+    assert "<dd>Consent (The person)</dd>" in preview.text  # the basis, once
     assert "Ana" not in preview.text and "Country of exploitation" not in cells
     assert 'name="action" value="send"' in preview.text
     assert _outbound(registry) == [] and not partner.delivered  # a preview sends nothing

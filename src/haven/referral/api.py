@@ -6,9 +6,10 @@
 `configure(app, registry, TransnationalSettings.from_env())` sets `app.state.transnational_inbox`
 (an `Inbox`), `app.state.transnational_card` (this installation's `PartnerCard`) and
 `app.state.transnational_keys` (its `InstallationKeys`, which the web pages send with); until
-then both endpoints answer 404. Authentication is the package's own signature, checked against the
-partner directory: no session or token is needed, and nothing is written for a package that
-does not verify. Refusals are `HavenError`s, mapped to statuses by the app's error handlers.
+then both endpoints answer 404. Authentication is the package's own signature, checked against
+the partner directory: no session or token is needed, and a package that does not verify
+creates nothing (only its refusal is audited). Refusals are `HavenError`s, mapped to statuses
+by the app's error handlers.
 """
 
 from __future__ import annotations

@@ -107,13 +107,25 @@ def _page(request: Request, info: SessionDep, pathway_id: uuid.UUID, *,
         record = tx.victims.get(pathway.victim_id)
         sent = outbound_packages(tx, pathway_id)
     _ = translator(info.principal.locale)
+    sendable = _sendable(info.principal)
+    shown, bases = [], []
+    if preview is not None:  # in the form's order: statistical fields, then identifying ones
+        ordered = sorted(preview.record.items(), key=lambda kv: (
+            sendable.index(kv[0]) if kv[0] in sendable else len(sendable)))
+        shown = granted_rows(dict(ordered), _)
+        for c in preview.consent:  # one line per basis (services and disclosure often share)
+            text = (f"{_.label(c.basis, ConsentBasis)}"
+                    f"{': ' + c.legal_ground if c.legal_ground else ''}"
+                    f" ({_.label(c.given_by, GivenBy)})")
+            if text not in bases:
+                bases.append(text)
     return render(request, "transnational_send.html", info, status_code=status_code,
                   pathway=pathway, record=record, partners=partners, sent=sent,
-                  sendable=_sendable(info.principal), identifying=IDENTIFYING_FIELDS,
+                  sendable=sendable, identifying=IDENTIFYING_FIELDS,
                   field_labels=FIELD_LABELS, values=values, errors=errors or {},
-                  preview=preview, shown=granted_rows(preview.record, _) if preview else [],
+                  preview=preview, shown=shown, bases=bases,
                   enabled=transnational_on(request), closed=pathway.stage in _CLOSED,
-                  statuses=TRANSNATIONAL_STATUS, ConsentBasis=ConsentBasis, GivenBy=GivenBy)
+                  statuses=TRANSNATIONAL_STATUS)
 
 
 @router.get("/pathways/{pathway_id}/transnational", response_class=HTMLResponse)
