@@ -11,7 +11,7 @@ from tests.statistics.reference import reference_counts
 from haven.exceptions import ConfigurationError
 from haven.statistics._definitions import TOTAL, TableSpec
 from haven.statistics._engine import CountTable, DuckDBEngine, SparkEngine
-from haven.statistics._sql import DUCKDB, SPARK, table_sql
+from haven.statistics._sql import DUCKDB, SPARK, base_plan, table_sql
 
 VICTIM_SPECS = [
     ((), "persons"),
@@ -79,11 +79,40 @@ def test_contribution_bounds_truncate_each_unit(victims: pa.Table) -> None:
 def test_sql_generation_is_pure_and_dialect_specific() -> None:
     spec = _spec(("sex", "exploitation"), "persons")
     duck, spark = table_sql(spec, DUCKDB), table_sql(spec, SPARK)
-    assert "unnest(" in duck and "arg_min(" in duck
-    assert "explode(" in spark and "min_by(" in spark and "unnest(" not in spark
-    # One SELECT per margin, no DISTINCT count: 2 dimensions give 4 margins.
-    assert duck.count("count(*) AS n") == 4 and "count(DISTINCT" not in duck
-    assert "GROUP BY sex, exploitation" in duck and "MATERIALIZED" not in spark
+    assert "list_bit_or(list_transform(" in duck and "lambda x:" in duck
+    assert "aggregate(transform(" in spark and "x ->" in spark and "lambda" not in spark
+    # Persons resolved in one aggregation with integer states, then one grouping per table.
+    for sql in (duck, spark):
+        assert "GROUP BY unit" in sql and "bit_or(exploitation)" in sql
+        assert "GROUPING SETS ((sex, exploitation))" in sql and "count(DISTINCT" not in sql
+    citizenship = table_sql(_spec(("citizenship",), "persons"), SPARK)
+    assert "LATERAL VIEW explode(" in citizenship and "shiftleft(" in citizenship
+
+
+def test_a_set_of_tables_shares_one_resolution(victims: pa.Table) -> None:
+    specs = [_spec(by, counting) for by, counting in VICTIM_SPECS]
+    plan = base_plan([s for s in specs if s.counting == "persons"], DUCKDB)
+    assert plan.sql.count("GROUP BY unit") == 1
+    assert plan.sql.count("GROUPING SETS") == 1
+    together = DuckDBEngine().count_many(specs, victims)
+    for spec, table in zip(specs, together, strict=True):
+        assert table.spec == spec
+        assert table.cells == DuckDBEngine().count(spec, victims).cells
+        _assert_equal(table, victims)
+    with pytest.raises(ConfigurationError):
+        base_plan([specs[1], _spec(("sex",), "registrations")], DUCKDB)
+
+
+def test_a_code_outside_the_public_lists_is_refused(victims: pa.Table) -> None:
+    for column, value in (("exploitation_forms", ["not_a_form"]), ("citizenships", ["Q1"]),
+                          ("country_of_exploitation", "ZZ"), ("sex", "neither")):
+        rows = victims.slice(0, 20).to_pylist()
+        rows[3][column] = value
+        broken = pa.Table.from_pylist(rows, schema=victims.schema)
+        by = {"exploitation_forms": "exploitation", "citizenships": "citizenship"}.get(
+            column, column)
+        with pytest.raises(ConfigurationError, match="outside the public code lists"):
+            DuckDBEngine().count(_spec((by,), "persons"), broken)
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +132,13 @@ def test_spark_gives_the_same_victim_tables(spark: SparkEngine, victims: pa.Tabl
     bounds = {"exploitation": 1, "citizenship": 1, "year": 2}
     assert (spark.count(spec, victims, bounds=bounds, max_records=2).cells
             == DuckDBEngine().count(spec, victims, bounds=bounds, max_records=2).cells)
+
+
+@pytest.mark.spark
+def test_spark_counts_a_set_of_tables_like_duckdb(spark: SparkEngine, victims: pa.Table) -> None:
+    specs = [_spec(by, counting) for by, counting in VICTIM_SPECS]
+    assert ([t.cells for t in spark.count_many(specs, victims)]
+            == [t.cells for t in DuckDBEngine().count_many(specs, victims)])
 
 
 @pytest.mark.spark

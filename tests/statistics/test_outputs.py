@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from haven.registry import Registry
 from haven.statistics import _figures
 from haven.statistics._charts import chart_data
 from haven.statistics._definitions import TOTAL, TableSpec
+from haven.statistics._dp import DPPolicy, accuracy
 from haven.statistics._engine import DuckDBEngine
 from haven.statistics._export import export, sdmx_code, to_csv, to_sdmx_csv
 from haven.statistics._population import load_population, sdg_16_2_2
@@ -105,6 +107,30 @@ def test_figure_functions_draw_every_figure(registry: Registry, tmp_path: Path) 
         assert [p.suffix for p in paths] == [".png", ".svg"]
         assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert "<svg" in paths[1].read_text()[:400]
+
+
+def test_dutch_figures_have_a_dutch_source_line(registry: Registry) -> None:
+    release = _release(registry, ["exploitation"])
+    footer = _figures.figure_exploitation(release, lang="nl").texts[-1].get_text()
+    assert footer.startswith("Bron: Haven-register. Eenheid: personen. Onderdrukking: cellen "
+                             "onder 5 verborgen (C), met secundaire onderdrukking (D)")
+    assert f"Vrijgave {str(release.id)[:8]}." in footer
+    assert "Aandelen van alle slachtoffers" in footer
+    english = _figures.figure_exploitation(release).texts[-1].get_text()
+    assert english.startswith("Source: Haven registry. Unit: persons. Suppression: cells below")
+    for word in ("Source", "Unit", "Release", "suppression", "Shares"):
+        assert word not in footer
+    flows = _figures.figure_flows([{"origin": "RO", "destination": "NL", "victims": 7}],
+                                  _release(registry, ["citizenship", "country_of_exploitation"]),
+                                  lang="nl")
+    assert flows.axes[0].get_title(loc="left").startswith("Mensenhandelstromen: nationaliteit")
+    assert flows.texts[-1].get_text().endswith(
+        "Stromen met ten minste vijf gedetecteerde slachtoffers.")
+    noisy = dataclasses.replace(release, policy=DPPolicy(0.5),
+                                accuracy=accuracy(release.spec, DPPolicy(0.5)))
+    text = noisy.policy_text("nl")
+    assert text.startswith("differentiële privacy: epsilon 0,5, discrete Laplace-schaal ")
+    assert "zekerheid binnen ±" in text and "." not in text.split("±")[1].split(" ")[0]
 
 
 def test_publish_figures_releases_each_table(registry: Registry, tmp_path: Path) -> None:

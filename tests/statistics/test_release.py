@@ -27,6 +27,7 @@ from haven.statistics._release import (
     budget_status,
     count_table,
     release_table,
+    release_tables,
     releases,
     set_budget,
 )
@@ -87,6 +88,43 @@ def test_dp_needs_a_budget_and_refuses_to_overspend(stats_registry: Registry) ->
         set_budget(stats_registry, "victims", 0.5, actor="admin")
     release_table(stats_registry, SPEC, DPPolicy(0.5), actor="r")
     assert budget_status(stats_registry, "victims").remaining == pytest.approx(0.0)
+
+
+def test_tables_released_together_come_from_one_extraction(stats_registry: Registry) -> None:
+    fill_registry(stats_registry, victims=80)
+    specs = [SPEC, TableSpec.parse("victims", ["year", "status"], years=[2017, 2018, 2019]),
+             TableSpec.parse("suspects", ["stage", "sex"], years=[2017, 2018])]
+
+    def extractions() -> int:
+        with Session(stats_registry.engine) as session:
+            return session.scalar(select(func.count()).select_from(AuditEntryRow)
+                                  .where(AuditEntryRow.action == "aggregate")) or 0
+
+    before = extractions()
+    together = release_tables(stats_registry, specs, SuppressionPolicy(), actor="r")
+    assert extractions() == before + 2  # one per subject, not one per table
+    assert len({r.id for r in together}) == 3 and len(releases(stats_registry)) == 3
+    for spec, release in zip(specs, together, strict=True):
+        alone = release_table(stats_registry, spec, SuppressionPolicy(), actor="r")
+        assert release.spec == spec and release.values == alone.values
+
+
+def test_a_set_of_dp_releases_is_refused_whole_when_over_budget(stats_registry: Registry
+                                                               ) -> None:
+    fill_registry(stats_registry, victims=40)
+    set_budget(stats_registry, "victims", 1.5, actor="admin")
+    specs = [SPEC, TableSpec.parse("victims", ["citizenship"], years=[2018])]
+    with pytest.raises(BudgetExceeded):
+        release_tables(stats_registry, specs, DPPolicy(1.0), actor="r")
+    assert releases(stats_registry) == []  # refused before anything was counted or spent
+    # A DP table and a suppressed one with the same multi-valued dimension are counted apart:
+    # the contribution bound must not truncate the suppressed table.
+    noisy, exact = release_tables(stats_registry, [SPEC, SPEC],
+                                  [DPPolicy(1.0, bounds={"exploitation": 1}),
+                                   SuppressionPolicy()], actor="r")
+    assert exact.values == release_table(stats_registry, SPEC, SuppressionPolicy(),
+                                         actor="r").values
+    assert noisy.accuracy is not None and exact.accuracy is None
 
 
 def test_concurrent_releases_cannot_both_spend_the_last_epsilon(stats_registry: Registry

@@ -27,6 +27,14 @@ LABELS: dict[str, dict[str, str]] = {
         "identified": "Identified", "presumed": "Presumed", "child": "Children",
         "adult": "Adults", "victims": "Registered victims", "persons": "persons",
         "registrations": "registrations", "total": "Total", "confidential": "c",
+        "suspects": "Suspects", "by": "by", "age": "age",
+        "footer:source": "Source: Haven registry", "footer:unit": "Unit",
+        "footer:release": "Release",
+        "footer:several": "Shares of all victims; a victim may suffer several forms.",
+        "footer:hidden": "Not shown (confidential)",
+        "footer:flows": "Flows with at least five detected victims.",
+        "flows:title": "Trafficking flows: citizenship → country of exploitation "
+                       "(orange: domestic)",
     },
     "nl": {
         "sexual": "Seksuele uitbuiting", "labour": "Arbeidsuitbuiting",
@@ -42,6 +50,15 @@ LABELS: dict[str, dict[str, str]] = {
         "presumed": "Vermoedelijk", "child": "Kinderen", "adult": "Volwassenen",
         "victims": "Geregistreerde slachtoffers", "persons": "personen",
         "registrations": "registraties", "total": "Totaal", "confidential": "c",
+        "suspects": "Verdachten", "by": "naar", "age": "leeftijd",
+        "footer:source": "Bron: Haven-register", "footer:unit": "Eenheid",
+        "footer:release": "Vrijgave",
+        "footer:several": "Aandelen van alle slachtoffers; een slachtoffer kan meerdere "
+                          "vormen van uitbuiting hebben ondergaan.",
+        "footer:hidden": "Niet getoond (vertrouwelijk)",
+        "footer:flows": "Stromen met ten minste vijf gedetecteerde slachtoffers.",
+        "flows:title": "Mensenhandelstromen: nationaliteit → land van uitbuiting "
+                       "(oranje: binnenlands)",
         "dim:exploitation": "vorm van uitbuiting", "dim:sex": "geslacht",
         "dim:age_group": "leeftijdsgroep", "dim:year": "jaar",
         "dim:status": "identificatiestatus", "dim:citizenship": "nationaliteit",
@@ -89,7 +106,7 @@ def chart_data(release: Release, *, lang: str = "en") -> dict[str, Any]:
         "title": _title(release, lang),
         "dimensions": [{"name": d, "label": DIMENSIONS[d].label} for d in dims],
         "total": total, "series": series, "policy": release.policy_name,
-        "policy_text": release.policy_text(), "release_id": str(release.id),
+        "policy_text": release.policy_text(lang), "release_id": str(release.id),
         "counting": release.spec.counting.value,
     }
 
@@ -112,6 +129,5 @@ def _title(release: Release, lang: str) -> str:
                  else f" {spec.years[0]}–{spec.years[-1]}")
     by = ", ".join(LABELS.get(lang, {}).get(f"dim:{d}") or _lower(DIMENSIONS[d].label)
                    for d in spec.by)
-    head = label("victims", lang) if spec.subject == "victims" else "Suspects"
-    return f"{head}{years}" + (f" by {by}" if by and lang == "en" else f" naar {by}" if by
-                                else "")
+    head = label("victims" if spec.subject == "victims" else "suspects", lang)
+    return f"{head}{years}" + (f" {label('by', lang)} {by}" if by else "")

@@ -1,8 +1,10 @@
 """Engines that run a table definition: DuckDB in-process by default, Spark when outgrown.
 
-Both run the SQL of `_sql.table_sql` over the registry's Arrow table and return the same
-`CountTable`; the tests run every definition on both and compare. A `CountTable` holds exact
-counts and never leaves Haven: only `_release` turns it into something publishable.
+Both run the SQL of `_sql.base_plan` (victims) and `_sql.suspect_plan` over the registry's
+Arrow table and return the same `CountTable`s; the tests run every definition on both and
+compare. `count_many` counts a set of tables over one resolution of their units (persons),
+as the figure set does. A `CountTable` holds exact counts and never leaves Haven: only
+`_release` turns it into something publishable.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import duckdb
 import pyarrow as pa
 
 from haven.exceptions import ConfigurationError
-from haven.statistics._definitions import TOTAL, Dimension, TableSpec
-from haven.statistics._sql import DUCKDB, SPARK, table_plan
+from haven.statistics._definitions import TOTAL, Dimension, Subject, TableSpec
+from haven.statistics._margins import margins
+from haven.statistics._sql import DUCKDB, SPARK, BasePlan, base_plan, suspect_plan
 
 __all__ = ["CountTable", "DuckDBEngine", "Engine", "SparkEngine", "cell_keys"]
 
@@ -63,6 +66,17 @@ def build_table(spec: TableSpec, rows: Iterable[Sequence[Any]], *,
     for row in rows:
         key = tuple(TOTAL if row[n_dims + i] else str(row[i]) for i in range(n_dims))
         found[key] = int(row[-1])
+    return table_of(spec, found, keys=keys)
+
+
+def table_of(spec: TableSpec, found: Mapping[Key, int], *,
+             keys: Sequence[tuple[str, ...]] | None = None) -> CountTable:
+    """A `CountTable` from the counts found per cell, zeros filled in.
+
+    Raises:
+        ConfigurationError: a code outside the public code lists was counted.
+    """
+    n_dims = len(spec.by)
     table_keys = tuple(keys) if keys is not None else tuple(spec.keys(d) for d in spec.dimensions)
     extra = [sorted({k[i] for k in found if k[i] != TOTAL} - set(table_keys[i]))
              for i in range(n_dims)]
@@ -75,12 +89,46 @@ def build_table(spec: TableSpec, rows: Iterable[Sequence[Any]], *,
 
 
 class Engine(Protocol):
-    """Runs a table definition over the registry's victim or suspect Arrow table."""
+    """Runs table definitions over the registry's victim or suspect Arrow table."""
 
     name: str
 
     def count(self, spec: TableSpec, data: pa.Table, *, bounds: Mapping[str, int] | None = None,
               max_records: int | None = None) -> CountTable: ...
+
+    def count_many(self, specs: Sequence[TableSpec], data: pa.Table, *,
+                   bounds: Mapping[str, int] | None = None, max_records: int | None = None
+                   ) -> list[CountTable]: ...
+
+
+def _sets(specs: Sequence[TableSpec]) -> list[list[int]]:
+    """Indexes of victim `specs` grouped by scope (each group's units are resolved once);
+    each suspect table alone."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, spec in enumerate(specs):
+        scope = (spec.subject, spec.years, spec.countries, spec.counting,
+                 i if spec.subject is Subject.SUSPECTS else None)
+        groups.setdefault(scope, []).append(i)
+    return list(groups.values())
+
+
+def _from_base(specs: Sequence[TableSpec], plan: BasePlan, rows: Iterable[Sequence[Any]],
+               bounds: Mapping[str, int] | None) -> list[CountTable]:
+    """The tables of a base plan from its result rows (see `_margins`)."""
+    at, i = {}, 0
+    for column in plan.columns:
+        at[column.name] = range(i, i + len(column.fields))
+        i += len(column.fields)
+    per_set: dict[frozenset[str], list[tuple[dict[str, tuple[object, ...]], int]]] = {
+        frozenset(x): [] for x in plan.sets}
+    for row in rows:
+        # A row belongs to the grouping set of its non-NULL columns: no unit's value is NULL.
+        values = {name: tuple(row[j] for j in span) for name, span in at.items()
+                  if row[span[0]] is not None}
+        per_set[frozenset(values)].append((values, int(row[-1])))
+    columns = {c.name: c for c in plan.columns}
+    return [table_of(spec, margins(spec, columns, per_set[frozenset(spec.by)], bounds))
+            for spec in specs]
 
 
 class DuckDBEngine:
@@ -100,16 +148,34 @@ class DuckDBEngine:
 
     def count(self, spec: TableSpec, data: pa.Table, *, bounds: Mapping[str, int] | None = None,
               max_records: int | None = None) -> CountTable:
-        plan = table_plan(spec, DUCKDB, "src", bounds=bounds, max_records=max_records)
+        return self.count_many([spec], data, bounds=bounds, max_records=max_records)[0]
+
+    def count_many(self, specs: Sequence[TableSpec], data: pa.Table, *,
+                   bounds: Mapping[str, int] | None = None, max_records: int | None = None
+                   ) -> list[CountTable]:
+        """Count several tables, resolving the units once per shared scope (see `base_plan`)."""
+        tables: dict[int, CountTable] = {}
         with duckdb.connect() as connection:
             if self._threads:
                 connection.execute(f"SET threads = {int(self._threads)}")
             if self._memory_limit:
                 connection.execute(f"SET memory_limit = '{self._memory_limit}'")
             connection.register("src", data)
-            connection.execute(f"CREATE TEMP TABLE one AS {plan.units}")
-            rows = connection.execute(plan.margins).fetchall()
-        return _with_total(spec, rows)
+            for group in _sets(specs):
+                chosen = [specs[i] for i in group]
+                if chosen[0].subject is Subject.VICTIMS:
+                    plan = base_plan(chosen, DUCKDB, "src", max_records=max_records)
+                    rows = connection.execute(plan.sql).fetchall()
+                    tables.update(zip(group, _from_base(chosen, plan, rows, bounds),
+                                      strict=True))
+                    continue
+                suspects = suspect_plan(chosen[0], DUCKDB, "src", bounds=bounds,
+                                        max_records=max_records)
+                connection.execute(f"CREATE OR REPLACE TEMP TABLE one AS {suspects.units}")
+                rows = connection.execute(suspects.margins).fetchall()
+                tables[group[0]] = _with_total(chosen[0], rows)
+                connection.execute("DROP TABLE one")
+        return [tables[i] for i in range(len(specs))]
 
 
 class SparkEngine:
@@ -140,17 +206,33 @@ class SparkEngine:
 
     def count(self, spec: TableSpec, data: pa.Table, *, bounds: Mapping[str, int] | None = None,
               max_records: int | None = None) -> CountTable:
+        return self.count_many([spec], data, bounds=bounds, max_records=max_records)[0]
+
+    def count_many(self, specs: Sequence[TableSpec], data: pa.Table, *,
+                   bounds: Mapping[str, int] | None = None, max_records: int | None = None
+                   ) -> list[CountTable]:
+        """Count several tables, resolving the units once per shared scope (see `base_plan`)."""
         frame = self._spark.createDataFrame(data)
         view = "haven_src"
         frame.createOrReplaceTempView(view)
-        plan = table_plan(spec, SPARK, view, bounds=bounds, max_records=max_records)
-        units = self._spark.sql(plan.units).cache()
-        units.createOrReplaceTempView("one")
-        try:
-            rows = [tuple(r) for r in self._spark.sql(plan.margins).collect()]
-        finally:
-            units.unpersist()
-        return _with_total(spec, rows)
+        tables: dict[int, CountTable] = {}
+        for group in _sets(specs):
+            chosen = [specs[i] for i in group]
+            if chosen[0].subject is Subject.VICTIMS:
+                plan = base_plan(chosen, SPARK, view, max_records=max_records)
+                rows = [tuple(r) for r in self._spark.sql(plan.sql).collect()]
+                tables.update(zip(group, _from_base(chosen, plan, rows, bounds), strict=True))
+                continue
+            suspects = suspect_plan(chosen[0], SPARK, view, bounds=bounds,
+                                    max_records=max_records)
+            units = self._spark.sql(suspects.units).cache()
+            units.createOrReplaceTempView("one")
+            try:
+                rows = [tuple(r) for r in self._spark.sql(suspects.margins).collect()]
+                tables[group[0]] = _with_total(chosen[0], rows)
+            finally:
+                units.unpersist()
+        return [tables[i] for i in range(len(specs))]
 
     def stop(self) -> None:
         self._spark.stop()

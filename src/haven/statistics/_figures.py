@@ -36,11 +36,13 @@ def _figure(width: float = 8.0, height: float = 5.0) -> Figure:
     return Figure(figsize=(width, height), dpi=110, layout="constrained")
 
 
-def _footer(fig: Figure, release: Release, extra: str = "") -> None:
-    unit = release.spec.counting.value
-    policy = release.policy_text()
-    text = (f"Source: Haven registry. Unit: {unit}. {policy[0].upper()}{policy[1:]}. "
-            f"Release {str(release.id)[:8]}. {extra}").strip()
+def _footer(fig: Figure, release: Release, extra: str = "", *, lang: str = "en") -> None:
+    """The source line: unit, release policy and release id, in the figure's language."""
+    unit = label(release.spec.counting.value, lang)
+    policy = release.policy_text(lang)
+    text = (f"{label('footer:source', lang)}. {label('footer:unit', lang)}: {unit}. "
+            f"{policy[0].upper()}{policy[1:]}. {label('footer:release', lang)} "
+            f"{str(release.id)[:8]}. {extra}").strip()
     fig.text(0.01, 0.005, text, fontsize=6.5, color="#555555", wrap=True,
              ha="left", va="bottom")
     # Keep the footer clear of the axes and their tick labels.
@@ -72,12 +74,12 @@ def figure_exploitation(release: Release, *, lang: str = "en") -> Figure:
     ax.set_xlabel(label("victims", lang))
     ax.set_title(data["title"], fontsize=11, loc="left")
     multi = sum(p["share"] or 0 for p in points) > 1.0001
-    _footer(fig, release, "Shares of all victims; a victim may suffer several forms."
-            if multi else "")
+    _footer(fig, release, label("footer:several", lang) if multi else "", lang=lang)
     return fig
 
 
-def _pie(release: Release, slices: Sequence[tuple[str, int | None]], title: str) -> Figure:
+def _pie(release: Release, slices: Sequence[tuple[str, int | None]], title: str, *,
+         lang: str = "en") -> Figure:
     import math
 
     fig = _figure(8.0, 4.8)
@@ -99,7 +101,8 @@ def _pie(release: Release, slices: Sequence[tuple[str, int | None]], title: str)
     ax.text(0, 0, f"{total:,}", ha="center", va="center", fontsize=13, weight="bold")
     ax.set_title(title, fontsize=11, loc="left")
     ax.set_aspect("equal")
-    _footer(fig, release, f"Not shown (confidential): {', '.join(hidden)}." if hidden else "")
+    _footer(fig, release, f"{label('footer:hidden', lang)}: {', '.join(hidden)}."
+            if hidden else "", lang=lang)
     return fig
 
 
@@ -113,17 +116,17 @@ def figure_sex(release: Release, *, lang: str = "en") -> Figure:
                 slices.append((label(f"{sex} {age}", lang), release.values[(sex, age)]))
         for other in ("other", "unknown"):
             slices.append((label(other, lang), release.values[(other, TOTAL)]))
-        slices.append((label("unknown", lang) + " (age)",
+        slices.append((f"{label('unknown', lang)} ({label('age', lang)})",
                        sum(release.values[(s, "unknown")] or 0 for s in ("female", "male"))))
     else:
         slices = [(label(k, lang), release.values[(k,)]) for k in release.keys[0]]
-    return _pie(release, slices, chart_data(release, lang=lang)["title"])
+    return _pie(release, slices, chart_data(release, lang=lang)["title"], lang=lang)
 
 
 def figure_citizenship(release: Release, *, lang: str = "en") -> Figure:
     """Figure 3: victims with and without an EU citizenship."""
     slices = [(label(k, lang), release.values[(k,)]) for k in release.keys[0]]
-    return _pie(release, slices, chart_data(release, lang=lang)["title"])
+    return _pie(release, slices, chart_data(release, lang=lang)["title"], lang=lang)
 
 
 def figure_trend(release: Release, *, lang: str = "en") -> Figure:
@@ -144,12 +147,12 @@ def figure_trend(release: Release, *, lang: str = "en") -> Figure:
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(data["title"], fontsize=11, loc="left")
-    _footer(fig, release)
+    _footer(fig, release, lang=lang)
     return fig
 
 
-def figure_flows(flows: Sequence[dict[str, Any]], release: Release, *, top: int = 15
-                 ) -> Figure:
+def figure_flows(flows: Sequence[dict[str, Any]], release: Release, *, top: int = 15,
+                 lang: str = "en") -> Figure:
     """The largest origin-to-destination flows (citizenship to country of exploitation)."""
     rows = sorted(flows, key=lambda f: -f["victims"])[:top][::-1]
     fig = _figure(8.0, max(3.0, 0.35 * len(rows) + 1.5))
@@ -161,9 +164,8 @@ def figure_flows(flows: Sequence[dict[str, Any]], release: Release, *, top: int 
         ax.annotate(f"{r['victims']:,}", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title("Trafficking flows: citizenship → country of exploitation "
-                 "(orange: domestic)", fontsize=11, loc="left")
-    _footer(fig, release, "Flows with at least five detected victims.")
+    ax.set_title(label("flows:title", lang), fontsize=11, loc="left")
+    _footer(fig, release, label("footer:flows", lang), lang=lang)
     return fig
 
 

@@ -10,9 +10,15 @@ from typing import Any
 from haven.registry import Registry
 from haven.statistics._definitions import TOTAL, TableSpec
 from haven.statistics._engine import Engine
-from haven.statistics._release import Policy, Release, SuppressionPolicy, release_table
+from haven.statistics._release import (
+    Policy,
+    Release,
+    SuppressionPolicy,
+    release_table,
+    release_tables,
+)
 
-__all__ = ["FIGURES", "Flow", "flows", "publish_figures"]
+__all__ = ["FIGURES", "Flow", "flows", "flows_of", "flows_spec", "publish_figures"]
 
 _NOT_A_COUNTRY = {"UNK", "STLS", "unknown", TOTAL}
 
@@ -41,14 +47,25 @@ def flows(registry: Registry, *, years: Sequence[int], policy: Policy | None = N
     default suppression with threshold `minimum`, secondary suppression against its
     margins), and only released pairs of at least `minimum` are listed.
     """
-    spec = TableSpec.parse("victims", ["citizenship", "country_of_exploitation"],
-                           years=list(years), countries=countries, counting=counting)
+    spec = flows_spec(years, countries=countries, counting=counting)
     release = release_table(registry, spec, policy or SuppressionPolicy(threshold=minimum),
                             actor=actor, channel=channel, engine=engine)
+    return release, flows_of(release, minimum)
+
+
+def flows_spec(years: Sequence[int], *, countries: Sequence[str] | None = None,
+               counting: str = "persons") -> TableSpec:
+    """The table the flows are read from: citizenship x country of exploitation."""
+    return TableSpec.parse("victims", ["citizenship", "country_of_exploitation"],
+                           years=list(years), countries=countries, counting=counting)
+
+
+def flows_of(release: Release, minimum: int = 5) -> list[Flow]:
+    """The released origin-destination pairs with at least `minimum` victims, largest first."""
     found = [Flow(o, d, v, o == d) for (o, d), v in release.values.items()
              if v is not None and v >= minimum and o not in _NOT_A_COUNTRY
              and d not in _NOT_A_COUNTRY]
-    return release, sorted(found, key=lambda f: (-f.victims, f.origin, f.destination))
+    return sorted(found, key=lambda f: (-f.victims, f.origin, f.destination))
 
 
 # name: (dimensions, figure function name)
@@ -63,24 +80,35 @@ FIGURES: dict[str, tuple[tuple[str, ...], str]] = {
 def publish_figures(registry: Registry, out: Path, *, years: Sequence[int], policy: Policy,
                     actor: str, lang: str = "en", formats: Sequence[str] = ("png", "svg"),
                     countries: Sequence[str] | None = None,
-                    progress: Callable[[str], None] | None = None) -> list[Path]:
-    """Release the tables behind figures 1-3, the trend and the flows chart, and draw them."""
+                    progress: Callable[[str], None] | None = None,
+                    engine: Engine | None = None) -> list[Path]:
+    """Release the tables behind figures 1-3, the trend and the flows chart, and draw them.
+
+    The five tables are counted together (`release_tables`): one extraction, the persons
+    resolved once; each is released, and recorded, on its own.
+    """
     from haven.statistics import _figures
 
     out.mkdir(parents=True, exist_ok=True)
+    specs = [TableSpec.parse("victims", by, years=list(years), countries=countries)
+             for by, _ in FIGURES.values()]
+    specs.append(flows_spec(years, countries=countries))
+    # The flows list pairs of at least five: suppression uses that threshold.
+    flow_policy = SuppressionPolicy(threshold=5) if isinstance(policy, SuppressionPolicy) \
+        else policy
+    if progress:
+        progress("counting the tables")
+    released = release_tables(registry, specs, [policy] * len(FIGURES) + [flow_policy],
+                              actor=actor, channel="figures", engine=engine)
     written: list[Path] = []
-    for name, (by, draw) in FIGURES.items():
+    for (name, (_, draw)), release in zip(FIGURES.items(), released, strict=False):
         if progress:
-            progress(name)
-        spec = TableSpec.parse("victims", by, years=list(years), countries=countries)
-        release = release_table(registry, spec, policy, actor=actor, channel="figures")
+            progress(f"drawing {name}")
         figure = getattr(_figures, draw)(release, lang=lang)
         written += _figures.save(figure, out / name, formats)
     if progress:
-        progress("flows")
-    release, found = flows(registry, years=years, actor=actor, channel="figures",
-                           countries=countries,
-                           policy=None if isinstance(policy, SuppressionPolicy) else policy)
-    written += _figures.save(_figures.figure_flows([f.as_dict() for f in found], release),
-                             out / "flows", formats)
+        progress("drawing flows")
+    found = flows_of(released[-1], 5)
+    written += _figures.save(_figures.figure_flows([f.as_dict() for f in found], released[-1],
+                                                   lang=lang), out / "flows", formats)
     return written

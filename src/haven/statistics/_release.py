@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -38,8 +38,10 @@ __all__ = [
     "SuppressionPolicy",
     "budget_status",
     "count_table",
+    "count_tables",
     "release_counts",
     "release_table",
+    "release_tables",
     "releases",
     "set_budget",
 ]
@@ -143,16 +145,31 @@ class Release:
     def _multi(self) -> tuple[bool, ...]:
         return tuple(self.spec.is_multi(d) for d in self.spec.dimensions)
 
-    def policy_text(self) -> str:
+    def policy_text(self, lang: str = "en") -> str:
+        """The policy in words, in English or Dutch (`lang="nl"`), for footers and headers."""
         if isinstance(self.policy, DPPolicy):
             acc = self.accuracy
             assert acc is not None
+            if lang == "nl":
+                return (f"differentiële privacy: epsilon {_nl(f'{acc.epsilon:g}')}, discrete "
+                        f"Laplace-schaal {_nl(f'{acc.scale:g}')}, gevoeligheid "
+                        f"{acc.sensitivity}; een cel ligt met {acc.confidence:.0%} zekerheid "
+                        f"binnen ±{_nl(f'{acc.noised:.1f}')} van de werkelijke telling")
             return (f"differential privacy: epsilon {acc.epsilon:g}, discrete Laplace scale "
                     f"{acc.scale:g}, sensitivity {acc.sensitivity}; a cell is within "
                     f"±{acc.noised:.1f} of the true count with {acc.confidence:.0%} confidence")
+        if lang == "nl":
+            return (f"onderdrukking: cellen onder {self.policy.threshold} verborgen (C), met "
+                    f"secundaire onderdrukking (D) zodat geen enkele cel kan worden "
+                    f"herberekend (beschermingsinterval ten minste {self.policy.protection})")
         return (f"suppression: cells below {self.policy.threshold} hidden (C), with secondary "
                 f"suppression (D) so that none can be recomputed (protection interval >= "
                 f"{self.policy.protection})")
+
+
+def _nl(number: str) -> str:
+    """A formatted number with the Dutch decimal comma."""
+    return number.replace(".", ",")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,10 +188,28 @@ def count_table(registry: Registry, spec: TableSpec, actor: str, *,
                 engine: Engine | None = None, bounds: Mapping[str, int] | None = None,
                 max_records: int | None = None) -> CountTable:
     """Exact counts through the registry's audited aggregate path. Never published as is."""
-    scope = AggregateScope(actor, spec.countries)
-    data = (registry.victim_table(scope) if spec.subject is Subject.VICTIMS
-            else registry.suspect_table(scope))
-    return (engine or DuckDBEngine()).count(spec, data, bounds=bounds, max_records=max_records)
+    return count_tables(registry, [spec], actor, engine=engine, bounds=bounds,
+                        max_records=max_records)[0]
+
+
+def count_tables(registry: Registry, specs: Sequence[TableSpec], actor: str, *,
+                 engine: Engine | None = None, bounds: Mapping[str, int] | None = None,
+                 max_records: int | None = None) -> list[CountTable]:
+    """Exact counts of several tables: one audited extraction per subject and country scope,
+    and the units resolved once for all tables sharing their scope (`Engine.count_many`)."""
+    engine = engine or DuckDBEngine()
+    groups: dict[tuple[Subject, frozenset[str] | None], list[int]] = {}
+    for i, spec in enumerate(specs):
+        groups.setdefault((spec.subject, spec.countries), []).append(i)
+    tables: dict[int, CountTable] = {}
+    for (subject, countries), group in groups.items():
+        scope = AggregateScope(actor, countries)
+        data = (registry.victim_table(scope) if subject is Subject.VICTIMS
+                else registry.suspect_table(scope))
+        counted = engine.count_many([specs[i] for i in group], data, bounds=bounds,
+                                    max_records=max_records)
+        tables.update(zip(group, counted, strict=True))
+    return [tables[i] for i in range(len(specs))]
 
 
 def release_table(registry: Registry, spec: TableSpec, policy: Policy, *, actor: str,
@@ -185,17 +220,65 @@ def release_table(registry: Registry, spec: TableSpec, policy: Policy, *, actor:
         BudgetExceeded: under DP, when the dataset's budget cannot cover `policy.epsilon`.
         NotFound: under DP, when no budget was set for the dataset.
     """
-    if isinstance(policy, DPPolicy):
-        acc = accuracy(spec, policy)
-        status_now = budget_status(registry, spec.subject.value)
-        _check_budget(status_now, acc.epsilon)
-        table = count_table(registry, spec, actor, engine=engine,
-                            bounds=engine_bounds(spec, policy),
-                            max_records=policy.max_records if spec.counting == "registrations"
-                            else None)
-        return release_counts(registry, table, policy, actor=actor, channel=channel, acc=acc)
-    table = count_table(registry, spec, actor, engine=engine)
-    return release_counts(registry, table, policy, actor=actor, channel=channel)
+    return release_tables(registry, [spec], policy, actor=actor, channel=channel,
+                          engine=engine)[0]
+
+
+def release_tables(registry: Registry, specs: Sequence[TableSpec],
+                   policies: Policy | Sequence[Policy], *, actor: str, channel: str = "api",
+                   engine: Engine | None = None) -> list[Release]:
+    """Release several tables made together (a figure set, a publication), each under its
+    policy and with its own release record, counted from one extraction with the units
+    resolved once (see `count_tables`).
+
+    Under DP the budget must cover every table's epsilon before anything is counted.
+
+    Raises:
+        BudgetExceeded: under DP, when a dataset's budget cannot cover the releases.
+        NotFound: under DP, when no budget was set for a dataset.
+    """
+    chosen = list(policies) if isinstance(policies, Sequence) else [policies] * len(specs)
+    if len(chosen) != len(specs):
+        raise ValidationFailed([FieldProblem(None, "policy", "one policy per table")])
+    accuracies: dict[int, Accuracy] = {}
+    asked: dict[str, float] = {}
+    for i, (spec, policy) in enumerate(zip(specs, chosen, strict=True)):
+        if isinstance(policy, DPPolicy):
+            accuracies[i] = accuracy(spec, policy)
+            dataset = spec.subject.value
+            asked[dataset] = asked.get(dataset, 0.0) + accuracies[i].epsilon
+    for dataset, epsilon in asked.items():
+        _check_budget(budget_status(registry, dataset), epsilon)
+    tables: dict[int, CountTable] = {}
+    for bounds, max_records, group in _batches(specs, chosen):
+        counted = count_tables(registry, [specs[i] for i in group], actor, engine=engine,
+                               bounds=bounds or None, max_records=max_records)
+        tables.update(zip(group, counted, strict=True))
+    return [release_counts(registry, tables[i], chosen[i], actor=actor, channel=channel,
+                           acc=accuracies.get(i)) for i in range(len(specs))]
+
+
+def _batches(specs: Sequence[TableSpec], policies: Sequence[Policy]
+             ) -> list[tuple[dict[str, int], int | None, list[int]]]:
+    """Tables that can be counted together: the same registrations per person, and the same
+    contribution bound (or none) on every multi-valued dimension they have in common."""
+    batches: list[tuple[dict[str, int | None], int | None, list[int]]] = []
+    for i, (spec, policy) in enumerate(zip(specs, policies, strict=True)):
+        bounds: dict[str, int] = {}
+        records = None
+        if isinstance(policy, DPPolicy):
+            bounds = engine_bounds(spec, policy)
+            records = policy.max_records if spec.counting == "registrations" else None
+        own = {d.name: bounds.get(d.name) for d in spec.dimensions if spec.is_multi(d)}
+        for joined, joined_records, group in batches:
+            if joined_records == records and all(joined.get(k, v) == v for k, v in own.items()):
+                joined.update(own)
+                group.append(i)
+                break
+        else:
+            batches.append((own, records, [i]))
+    return [({k: v for k, v in joined.items() if v is not None}, records, group)
+            for joined, records, group in batches]
 
 
 def release_counts(registry: Registry, table: CountTable, policy: Policy, *, actor: str,

@@ -331,7 +331,7 @@ def figures(
         paths = _run(lambda: publish_figures(
             registry, out, years=years, policy=chosen, actor=_actor(), lang=lang,
             formats=formats, countries=_split(country) or None,
-            progress=lambda name: err.print(f"releasing {name}", markup=False)))
+            progress=lambda step: err.print(step, markup=False)))
     for path in paths:
         typer.echo(str(path))
     err.print(f"{len(FIGURES) + 1} figures written to {out}", markup=False)
