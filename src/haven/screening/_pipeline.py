@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
+from typing import TypeVar
 
 import numpy as np
 import phonenumbers
@@ -32,6 +35,7 @@ from haven.screening._templates import Template, TemplateJob, components, refine
 __all__ = ["Progress", "ScreenOptions", "Screening", "screen"]
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -102,21 +106,36 @@ def _merge(parts: list[ChunkResult]) -> ChunkResult:
     out.sig = np.empty((rows, parts[0].sig.shape[1] if parts else 0), dtype=np.uint32)
     sizes: list[np.ndarray] = []
     lo = 0
+    # cue tuples, names and phone numbers repeat across ads (and each chunk arrives with
+    # its own copies): one object per distinct value keeps a million ads' findings small
+    same: dict[object, object] = {}
+
+    def one(value: T) -> T:
+        return same.setdefault(value, value)  # type: ignore[return-value]
+
     parts.reverse()
     while parts:
         p = parts.pop()
-        out.phones += p.phones
+        out.phones += [(r, one(e), obf) for r, e, obf in p.phones]
         out.emails += p.emails
         out.handles += p.handles
-        out.names += p.names
+        out.names += [(r, one(name)) for r, name in p.names]
         out.ages += p.ages
         out.price_eur += p.price_eur
-        out.cues += p.cues
+        out.cues += [one(c) for c in p.cues]
         out.tokens += p.tokens
         out.sig[lo:lo + len(p.sig)] = p.sig
         lo += len(p.sig)
         sizes.append(p.n_shingles)
     out.n_shingles = np.concatenate(sizes) if sizes else out.n_shingles
+    return out
+
+
+def _by_row(n: int, pairs: Iterable[tuple[int, str]]) -> list[tuple[str, ...]]:
+    """Values per row from (row, value) pairs in row order; rows without any share `()`."""
+    out: list[tuple[str, ...]] = [()] * n
+    for row, group in groupby(pairs, key=itemgetter(0)):
+        out[row] = tuple(v for _, v in group)
     return out
 
 
@@ -131,7 +150,7 @@ def _groups(roots: np.ndarray) -> dict[int, list[int]]:
 
 
 def _template_jobs(ads: AdTable, res: ChunkResult, roots: np.ndarray,
-                   names_of: list[list[str]], batch: int) -> list[list[TemplateJob]]:
+                   names_of: Sequence[Sequence[str]], batch: int) -> list[list[TemplateJob]]:
     groups = _groups(roots)
     jobs = [
         TemplateJob(
@@ -195,17 +214,17 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
     pairs = (engine.candidate_pairs(band_keys(res.sig), eligible) if n
              else np.empty((0, 2), np.int64))
     kept = pairs[estimated_jaccard(res.sig, pairs) >= opt.similarity] if len(pairs) else pairs
+    res.sig = res.sig[:0]  # the signatures have done their work: free them
     roots = components(n, kept)
     tell("near-duplicates", 1, 1)
     timings["near_duplicates"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    names_of: list[list[str]] = [[] for _ in range(n)]
-    for row, name in res.names:
-        names_of[row].append(name)
+    names_of = _by_row(n, res.names)
     members_total = int(np.count_nonzero(np.bincount(roots, minlength=n)[roots] >= 2))
     batch = max(200, min(opt.template_batch, -(-members_total // (4 * engine.parallelism))))
     batches = _template_jobs(ads, res, roots, names_of, batch)
+    res.tokens = []  # the jobs hold the tokens of the ads in clusters; the rest can go
     found: list[Template] = []
     tell("templates", 0, len(batches))
     for i, done in enumerate(engine.map(_refine_batch, batches), start=1):
@@ -223,15 +242,10 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
 
     t3 = time.perf_counter()
     tell("networks", 0, 1)
-    phones_of: list[list[str]] = [[] for _ in range(n)]
-    hidden_of: list[list[str]] = [[] for _ in range(n)]
-    for row, e164, obf in res.phones:
-        phones_of[row].append(e164)
-        if obf:
-            hidden_of[row].append("phone written hidden")
-    for row, _email, obf in res.emails:
-        if obf:
-            hidden_of[row].append("e-mail written with (at)/(dot)")
+    phones_of = _by_row(n, ((row, e164) for row, e164, _ in res.phones))
+    hidden_of = _by_row(n, sorted(
+        [(row, "phone written hidden") for row, _, obf in res.phones if obf]
+        + [(row, "e-mail written with (at)/(dot)") for row, _, obf in res.emails if obf]))
     kinds: list[tuple[str, list[str], list[int]]] = [
         ("phone", [e for _, e, _ in res.phones], [r for r, _, _ in res.phones]),
         ("email", [e for _, e, _ in res.emails], [r for r, _, _ in res.emails]),
@@ -255,8 +269,15 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
 
     t4 = time.perf_counter()
     ages: dict[int, int] = dict(res.ages)
-    signals = [ad_signals(res.cues[r], ages.get(r), ", ".join(sorted(set(hidden_of[r]))) or None)
-               for r in range(n)]
+    # ads with the same cues, age and hidden contacts get the same signals: one list each
+    # (never changed in place), not a million copies
+    same: dict[tuple[object, ...], list[Signal]] = {}
+    signals: list[list[Signal]] = []
+    for r in range(n):
+        key = (res.cues[r], ages.get(r), ", ".join(sorted(set(hidden_of[r]))) or None)
+        if key not in same:
+            same[key] = ad_signals(*key)
+        signals.append(same[key])
     network = [""] * n
     networks: dict[str, NetworkResult] = {}
     for k, (root, rows) in enumerate(members.items(), start=1):
@@ -265,9 +286,13 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
         own = [score(signals[r]) for r in rows]
         networks[label] = NetworkResult(label, rows, feats[root], net_sig,
                                         round(score(net_sig) + sum(own) / len(own), 3))
+        joined: dict[int, list[Signal]] = {}
         for r in rows:
             network[r] = label
-            signals[r] = signals[r] + net_sig
+            base = signals[r]
+            if id(base) not in joined:
+                joined[id(base)] = base + net_sig
+            signals[r] = joined[id(base)]
     risk = [score(s) for s in signals]
     timings["risk"] = time.perf_counter() - t4
     tell("networks", 1, 1)

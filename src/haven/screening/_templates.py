@@ -8,6 +8,14 @@ the template only if that encoding is shorter than writing the ad out in full. T
 template does not compress are tried again as a template of their own, so a cluster chained
 together from two templates splits instead of swallowing both.
 
+Two rules keep a large chained cluster from collapsing into one stock sentence. The
+consensus is built from the representative ad and its nearest members (by shared words),
+not from a spread sample: a hundred ads of thirty templates agree only on "Open from 10:00
+to 22:00", which every one of them would then "compress". And a member must not only keep
+most of the template (`MIN_COVERAGE`), the template must also make up most of the member
+(`MIN_OWN`): an ad that shares one sentence and a contact line with a template is not
+written from it.
+
 The positions where the ads of a template differ are its slots; each slot is named after
 what fills it most often (phone, number, name, city, e-mail or handle, or text).
 """
@@ -30,6 +38,9 @@ __all__ = ["Template", "TemplateJob", "components", "refine_cluster", "token_key
 PLACEHOLDERS = {"__phone__": "phone", "__email__": "e-mail", "__handle__": "handle"}
 _MAX_SAMPLE = 40  # members used to build the consensus; every member is still encoded
 MIN_COVERAGE = 0.7  # share of the template's tokens a member must keep
+MIN_OWN = 0.5  # share of a member's tokens that must come from the template
+MAX_ROUNDS = 200  # templates tried per cluster at most
+MAX_MISSES = 3  # a cluster is given up after this many rounds in a row found no template
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +117,8 @@ def _encode(
     template: list[str], seq: list[str], word_bits: float
 ) -> tuple[float, float, list[tuple[int, list[str]]]]:
     """Bits to write `seq` as the template plus edits, the share of the template it keeps,
-    and the inserted runs by template position."""
+    and the inserted runs by template position (the share of `seq` that is template is
+    `coverage * len(template) / len(seq)`)."""
     sm = SequenceMatcher(None, template, seq, autojunk=False)
     bits = float(len(template))  # one bit per template token: kept or dropped
     pos_bits = math.log2(len(template) + 1)
@@ -143,11 +155,28 @@ def _fill_kind(run: list[str], names: frozenset[str], city: str) -> str:
     return "text"
 
 
+def _representative(members: list[int], keys: list[list[str]]) -> int:
+    """The median-length ad of a spread sample: the most typical skeleton."""
+    spread = members[:: max(1, len(members) // _MAX_SAMPLE)][:_MAX_SAMPLE]
+    lengths = sorted((len(keys[m]), m) for m in spread)
+    return lengths[len(lengths) // 2][1]
+
+
+def _nearest(members: list[int], rep: int, word_sets: list[frozenset[str]]) -> list[int]:
+    """`rep` and the members sharing most words with it, `_MAX_SAMPLE` in all, in row order."""
+    if len(members) <= _MAX_SAMPLE:
+        return members
+    base = word_sets[rep]
+    scored = sorted(members, key=lambda m: (
+        m != rep, -len(base & word_sets[m]) / len(base | word_sets[m]), m))
+    return sorted(scored[:_MAX_SAMPLE])
+
+
 def _one_template(job: TemplateJob, members: list[int], keys: list[list[str]],
-                  word_bits: float) -> tuple[Template | None, list[int]]:
-    sample = members[:: max(1, len(members) // _MAX_SAMPLE)][:_MAX_SAMPLE]
-    lengths = sorted((len(keys[m]), m) for m in sample)
-    rep = lengths[len(lengths) // 2][1]  # the median-length ad is the most typical skeleton
+                  word_sets: list[frozenset[str]], word_bits: float
+                  ) -> tuple[Template | None, list[int]]:
+    rep = _representative(members, keys)
+    sample = _nearest(members, rep, word_sets)
     sample_seqs = [keys[m] for m in sample]
     template, kept_pos = _consensus(sample_seqs, sample.index(rep))
     if len(template) < 4:
@@ -161,8 +190,9 @@ def _one_template(job: TemplateJob, members: list[int], keys: list[list[str]],
         alone = _log_star(max(len(seq), 1)) + len(seq) * word_bits
         bits, coverage, inserts = _encode(template, seq, word_bits)
         # an ad that shares a few stock sentences with a template compresses too, but it is
-        # not written from it: a member keeps most of the template
-        if bits < alone and coverage >= MIN_COVERAGE:
+        # not written from it: a member keeps most of the template, and is mostly template
+        own = coverage * len(template) / max(len(seq), 1)
+        if bits < alone and coverage >= MIN_COVERAGE and own >= MIN_OWN:
             kept.append(m)
             saved += alone - bits
             for pos, run in inserts:
@@ -192,8 +222,11 @@ def _one_template(job: TemplateJob, members: list[int], keys: list[list[str]],
     return Template(rows, " ".join(words), tuple(names), round(saved, 3)), rejected
 
 
-def refine_cluster(job: TemplateJob, rounds: int = 3) -> list[Template]:
+def refine_cluster(job: TemplateJob, rounds: int = MAX_ROUNDS) -> list[Template]:
     """Split one candidate cluster into MDL templates; ads no template compresses are left out.
+
+    Rounds go on while ads remain; a round that finds no template sets its representative
+    aside (it may belong to no template), and `MAX_MISSES` such rounds in a row end it.
 
     Example:
         >>> ads = ["hi i am anna 22 years call __phone__ kisses",
@@ -208,14 +241,20 @@ def refine_cluster(job: TemplateJob, rounds: int = 3) -> list[Template]:
     keys = [[token_key(t) for t in text.split(" ")] for text in job.texts]
     vocab = {t for seq in keys for t in seq}
     word_bits = max(math.log2(max(len(vocab), 2)), 8.0)  # as InfoShield: at least 8 bits a word
+    word_sets = [frozenset(seq) for seq in keys]
     remaining = list(range(len(job.rows)))
     out: list[Template] = []
+    misses = 0
     for _ in range(rounds):
-        if len(remaining) < 2:
+        if len(remaining) < 2 or misses >= MAX_MISSES:
             break
-        template, rejected = _one_template(job, remaining, keys, word_bits)
+        template, rejected = _one_template(job, remaining, keys, word_sets, word_bits)
         if template is None:
-            break
+            misses += 1
+            rep = _representative(remaining, keys)
+            remaining = [m for m in remaining if m != rep]
+            continue
+        misses = 0
         out.append(template)
         remaining = rejected
     return out
