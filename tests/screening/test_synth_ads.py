@@ -41,3 +41,20 @@ def test_corpus_has_the_shapes_of_real_ads(corpus: AdCorpus) -> None:
     assert hidden > 300
     countries = Counter(str(a["country"]) for a in corpus.ads)
     assert len(countries) == 8
+
+
+def _repeated_sentence_share(corpus: AdCorpus) -> float:
+    """Share of background sentences that another background ad also has, word for word."""
+    sentences = Counter(
+        line for ad in corpus.ads if corpus.truth[str(ad["id"])].kind == "background"
+        for line in str(ad["text"]).split("\n")[1:]  # the first line may be emoji only
+    )
+    return sum(c for c in sentences.values() if c > 1) / sum(sentences.values())
+
+
+def test_one_off_texts_are_worded_by_their_authors() -> None:
+    # background ads reword every stock sentence by default; with the template authors'
+    # odds (the corpora before `own_rewording`), far more sentences repeat verbatim
+    own = _repeated_sentence_share(generate_ads(3000, seed=8))
+    old = _repeated_sentence_share(generate_ads(3000, seed=8, own_rewording=0.5))
+    assert own < 0.75 * old

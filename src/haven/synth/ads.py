@@ -15,7 +15,12 @@ for digits, spaced digits and keycap emoji. Three kinds of poster are planted:
 
 Every author (a network writing its template once, an independent poster, a background ad)
 rewords some stock sentences (`rewording`): a word dropped, two swapped, a typo. A template,
-once written, is copied verbatim apart from its slots, as copy-paste posting does.
+once written, is copied verbatim apart from its slots, as copy-paste posting does. A text
+written for one ad only (a background ad, or an independent poster writing each ad anew)
+has all its stock sentences reworded (`own_rewording`): with one phrase bank of about 13
+sentences per language, ads of three to six verbatim stock sentences would otherwise repeat
+each other by chance once a corpus has many thousands of ads per language, which unrelated
+authors rarely do.
 
 Ground truth per ad: the template and network it was planted in, the phones it contains in
 E.164 with an `obfuscated` flag, and the poster kind. Nothing here is real personal data:
@@ -545,7 +550,7 @@ def _single(rng: random.Random, kind: str, network: int | None) -> _Poster:
 
 def generate_ads(
     n_ads: int, *, seed: int = 0, organised_share: float = 0.35, independent_share: float = 0.1,
-    rewording: float = 0.5,
+    rewording: float = 0.5, own_rewording: float = 1.0,
 ) -> AdCorpus:
     """Generate `n_ads` ads with ground truth; the same seed gives the same corpus.
 
@@ -558,6 +563,9 @@ def generate_ads(
             a typo) when writing a text; a template, once written, is then copied verbatim.
             0 makes every author use the stock sentences as they are, which makes unrelated
             ads much more alike than real ones (a harder corpus).
+        own_rewording: the same odds for a text written for one ad only (background ads,
+            independent posters who write each ad anew). Before this option they used
+            `rewording` too; `own_rewording=rewording` gives those corpora again.
     """
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -582,13 +590,13 @@ def generate_ads(
                                      _template_sentences(rng, lang, rng.randint(4, 6), rewording)))
         for _ in range(rng.randint(2, 5)):
             rows.append(_make_ad(poster, rng, poster.templates[0] if reuse else None, start, 60,
-                                 rewording))
+                                 own_rewording))
     placeholder = _hexhash(rng)
     while len(rows) < n_ads:
         poster = _single(rng, "background", None)
         if rng.random() < 0.03:  # the site's "no photo" image, shared by unrelated ads
             poster.images = [placeholder]
-        rows.append(_make_ad(poster, rng, None, start, 90, rewording))
+        rows.append(_make_ad(poster, rng, None, start, 90, own_rewording))
     rows = rows[:n_ads]
     rng.shuffle(rows)
     corpus = AdCorpus([])
