@@ -61,7 +61,7 @@ def template_figures(ids: Sequence[str], truth: dict[str, AdTruth], labels: Sequ
 
 
 def quality(args: argparse.Namespace) -> dict[str, object]:
-    corpus = generate_ads(args.ads, seed=args.seed)
+    corpus = generate_ads(args.ads, seed=args.seed, own_rewording=args.own_rewording)
     table = table_from_records(corpus.ads)
     ids = table.id
     engine = LocalEngine(args.workers)
@@ -71,6 +71,7 @@ def quality(args: argparse.Namespace) -> dict[str, object]:
     engine.close()
     truth = corpus.truth
     out: dict[str, object] = {"ads": args.ads, "seed": args.seed, "workers": args.workers,
+                              "own_rewording": args.own_rewording,
                               "haven_seconds": haven_seconds, "haven_steps": result.timings}
     out["templates"] = template_figures(ids, truth, result.template)
     want = {(i, p) for i in ids for p, _ in truth[i].phones}
@@ -124,7 +125,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 def scale(args: argparse.Namespace) -> dict[str, object]:
     t0 = time.perf_counter()
-    corpus = generate_ads(args.ads, seed=args.seed)
+    corpus = generate_ads(args.ads, seed=args.seed, own_rewording=args.own_rewording)
     gen_seconds = time.perf_counter() - t0
     with tempfile.TemporaryDirectory(prefix="haven-scale-", dir=args.tmp) as tmp:
         src = corpus.write_jsonl(Path(tmp) / "ads.jsonl")
@@ -151,7 +152,8 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
         phones = _read(out_dir / "phones.csv")
         ids = [a["id"] for a in ads]
         figures = {
-            "ads": args.ads, "workers": args.workers, "seconds": seconds,
+            "ads": args.ads, "workers": args.workers, "own_rewording": args.own_rewording,
+            "seconds": seconds,
             "peak_rss_gib": mem.peak_gib, "generate_seconds": gen_seconds, "cpu_seconds": cpu,
             "templates": template_figures(ids, truth, [a["template"] for a in ads]),
             "phones": set_f1({(i, p) for i in ids for p, _ in truth[i].phones},
@@ -165,8 +167,8 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
           f"({args.ads / seconds:,.0f} ads/s), peak RSS of the process tree "
           f"{mem.peak_gib:.2f} GiB; CPU {cpu:.0f} s (user + system, workers included)")
     print(f"  templates B-cubed F1 {tf['bcubed_f1']:.3f}, recall {tf['recall']:.3f}; "
-          f"phones {_fmt(*figures['phones'])}; "  # type: ignore[misc]
-          f"networks {_fmt(*figures['networks'])}")  # type: ignore[misc]
+          f"phones {_fmt(*figures['phones'])}; "
+          f"networks {_fmt(*figures['networks'])}")
     return figures
 
 
@@ -187,6 +189,8 @@ def main() -> None:
     s.add_argument("--tmp", default=None, help="scratch directory for the corpus and outputs")
     for p in (q, s):
         p.add_argument("--json", type=Path, help="also write the figures as JSON here")
+        p.add_argument("--own-rewording", type=float, default=1.0,
+                       help="generator odds of rewording one-off texts (0.5: former corpora)")
     args = parser.parse_args()
     figures = quality(args) if args.what == "quality" else scale(args)
     if args.json:
