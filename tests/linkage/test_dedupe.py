@@ -107,3 +107,38 @@ def test_prepare_derives_order_free_keys() -> None:
     assert keys[0] == keys[1]
     assert prepared.column("dob_month").to_pylist() == [None, 5]  # 1 Jan is a placeholder
     assert prepared.column("alias_keys").to_pylist()[0] == ["kim", "lana"]
+
+
+def test_blocking_keeps_hard_true_pairs_and_drops_strangers() -> None:
+    """The hard cases behind the blocking-recall target (found on tuning seed 1): a name in
+    Han script against its pinyin, typos in both names without a date, sex unknown on one
+    side, a family-name spelling with 'ck'."""
+    from haven.linkage._dedupe import blocked_pairs
+
+    rows = [
+        # 0-1: Han script (no name key) and pinyin, same country, 40 days apart
+        ("丽娜", "李", None, "F", "CN", "ES", "2017-10-23"),
+        ("Li Na", "Li", None, "F", "CN", "ES", "2017-09-13"),
+        # 2-3: typos in both names, one date missing: the consonants still agree
+        ("Adaee", "Okonkwo", None, "F", "NG", "IT", "2017-10-26"),
+        ("Adaeze", "Oknkwo", "2011-03-31", "F", "NG", "IT", "2017-12-06"),
+        # 4-5: fields swapped and respelt, sex unknown on one side, same birth year
+        ("Luam", "Hailè Tewelde", "1996", "F", "ER", "NL", "2017-10-18"),
+        ("Haile Tewolde", "Luwam", "1996-08-26", "U", "ER", "NL", "2017-11-27"),
+        # 6-7: same given name and country, family name respelt and extended
+        ("Freweyni", "Brehane", "1995-05-01", "U", "ER", "DE", "2017-09-06"),
+        ("Freweyni", "Woldemichael Berhane", None, "F", "ER", "DE", "2017-08-15"),
+        # 8: the Han-script record's country, but registered a year later: not a candidate
+        ("Wei", "Zhang", None, "M", "CN", "ES", "2018-10-23"),
+        # 9: a stranger from elsewhere
+        ("Maria", "Silva", "1980-02-03", "F", "BR", "PT", "2017-10-20"),
+    ]
+    columns = ("given_name", "family_name", "date_of_birth", "sex", "citizenship",
+               "source_country", "registered_on")
+    table = pa.table({"record_id": [str(i) for i in range(len(rows))],
+                      "source_org": [f"org{i}" for i in range(len(rows))],
+                      **{c: [r[k] for r in rows] for k, c in enumerate(columns)}})
+    i, j = blocked_pairs(prepare(table))
+    pairs = set(zip(i.tolist(), j.tolist(), strict=True))
+    assert {(0, 1), (2, 3), (4, 5), (6, 7)} <= pairs
+    assert (0, 8) not in pairs and not any(9 in p for p in pairs)

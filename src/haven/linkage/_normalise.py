@@ -47,7 +47,7 @@ _SPECIAL = {
 # Longest first: each group is the set of spellings that schemes use for one sound.
 _FOLDS: tuple[tuple[str, str], ...] = (
     ("schtsch", "s"), ("shch", "s"), ("sht", "s"), ("tsch", "c"), ("sch", "s"), ("szcz", "s"),
-    ("tch", "c"), ("sh", "s"), ("sz", "s"), ("zh", "z"), ("kh", "h"), ("ch", "h"),
+    ("tch", "c"), ("ck", "k"), ("sh", "s"), ("sz", "s"), ("zh", "z"), ("kh", "h"), ("ch", "h"),
     ("ph", "f"), ("th", "t"), ("ts", "c"), ("tz", "c"), ("cs", "c"), ("dj", "d"),
     ("x", "ks"), ("q", "k"), ("w", "v"), ("j", "i"), ("y", "i"), ("g", "h"), ("z", "c"),
 )

@@ -42,6 +42,9 @@ _ALIAS_SEPARATORS = re.compile(r"[|;]")
 _SEXES = {"F", "M", "U", ""}
 _MAX_PROBLEMS = 200
 _EPOCH = date(1970, 1, 1)
+_WINDOW = 122  # days
+_MIN_CONSONANTS = 3
+_VOWELS = re.compile(r"(?<=.)[aeiou ]+")
 
 
 def split_aliases(value: str | None) -> list[str]:
@@ -167,11 +170,26 @@ def prepare(table: pa.Table, extra_columns: Sequence[str] = ()) -> pa.Table:
         "citizenship": pa.array([(c or "").upper() or None
                                  for c in _column(table, "citizenship")], pa.string()),
         "registered_day": pa.array(registered, pa.int32()),
+        "family_cons": pa.array([_consonants(skeleton(f)) for f in family], pa.string()),
+        # Overlapping 122-day windows: two registrations within 61 days share one of them.
+        "registered_window": pa.array([None if d is None else d // _WINDOW for d in registered],
+                                      pa.int32()),
+        "registered_window_shift": pa.array(
+            [None if d is None else (d + _WINDOW // 2) // _WINDOW for d in registered],
+            pa.int32()),
     }
     for name in extra_columns:
         out[f"x_{name}"] = pa.array([_none_if_empty(clean_name(v)) for v in _column(table, name)],
                                     pa.string())
     return pa.table(out)
+
+
+def _consonants(skeleton_name: str) -> str | None:
+    """First letter and the consonants of a skeleton name: one dropped, doubled or swapped
+    vowel (Okonkwo / Oknkwo, Tewelde / Tewolde) leaves it unchanged. None when shorter than
+    three letters (Li, Wu), which would make blocks of thousands."""
+    key = _VOWELS.sub("", skeleton_name)
+    return key if len(key) >= _MIN_CONSONANTS else None
 
 
 def _day(value: str | None) -> int | None:

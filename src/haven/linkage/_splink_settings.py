@@ -202,7 +202,21 @@ def blocking_rules(config: ModelConfig) -> list[str]:
         'substr(l."given_sk", 1, 3) = substr(r."given_sk", 1, 3) AND '
         'substr(l."family_sk", 1, 3) = substr(r."family_sk", 1, 3)',
         'substr(l."token_long", 1, 4) = substr(r."token_long", 1, 4) AND l."sex" = r."sex"',
-        'l."dob_year" = r."dob_year" AND l."citizenship" = r."citizenship" AND l."sex" = r."sex"',
+        # Sex unknown (U) on one side must not hide a pair that agrees on year and country.
+        'l."dob_year" = r."dob_year" AND l."citizenship" = r."citizenship" AND '
+        '(l."sex" = r."sex" OR l."sex" IS NULL OR r."sex" IS NULL)',
+        # Typos in both names: the family name's consonants still agree.
+        'l."family_cons" = r."family_cons" AND l."sex" = r."sex"',
+        'l."given_first" = r."given_first" AND l."citizenship" = r."citizenship" AND '
+        'l."source_country" = r."source_country"',
+        # A name in a script that is not romanised (Han, Arabic) leaves no name key: such a
+        # record meets every record of its country registered within about two months.
+        '(l."name_key" IS NULL OR r."name_key" IS NULL) AND '
+        'l."source_country" = r."source_country" AND '
+        'l."registered_window" = r."registered_window"',
+        '(l."name_key" IS NULL OR r."name_key" IS NULL) AND '
+        'l."source_country" = r."source_country" AND '
+        'l."registered_window_shift" = r."registered_window_shift"',
         'l."given_sk" = r."family_sk"',
         'l."family_sk" = r."given_sk"',
         'l."alias_first" = r."name_key"',
