@@ -38,7 +38,7 @@ U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)  # a worker's cache stays small
 def _token_hash(token: str) -> int:
     return zlib.crc32(token.encode("utf-8"))
 

@@ -89,7 +89,7 @@ def components(n: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return parent
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)  # a worker's cache stays small
 def token_key(token: str) -> str:
     if token in PLACEHOLDERS:
         return token
