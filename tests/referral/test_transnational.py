@@ -29,8 +29,10 @@ from haven.referral import (
     DEFAULT_TRANSNATIONAL_FIELDS,
     ConsentMissing,
     DeliveryFailed,
+    Inbox,
     InstallationKeys,
     PartnerCard,
+    ReplayedPackage,
     SealedPackage,
     Stage,
     TransnationalClient,
@@ -41,6 +43,7 @@ from haven.referral import (
     send_referral,
 )
 from haven.referral._package import seal
+from haven.referral._payload import ReferralPayload
 from haven.referral._tables import InboundPackageRow, OutboundPackageRow
 from haven.referral._transnational import prepare_package
 from haven.referral.api import configure, router
@@ -239,3 +242,35 @@ def test_a_refused_delivery_is_recorded_as_failed(
     with nl.registry.engine.connect() as connection:
         assert connection.scalar(select(OutboundPackageRow.status)) == "failed"
     assert ro.count(VictimRow) == 0
+
+
+def test_a_package_taken_on_meanwhile_is_refused_as_a_replay(
+        registry: Registry, scope: Scope, monkeypatch: pytest.MonkeyPatch) -> None:
+    nl, ro = InstallationKeys.generate("nl-haven"), InstallationKeys.generate("ro-haven")
+    add_partner(registry, nl.card(name="Haven NL", country="NL",
+                                  endpoint="https://haven.example.nl"), actor="admin:ro")
+    payload = ReferralPayload(sender_reference="NL-7", record={"sex": "female"},
+                              stage="referred", minority="adult", third_country_national=True,
+                              detected_on=DETECTED_ON, consent=[], reason="return planned")
+    package = seal(payload.model_dump_json().encode(), sender=nl,
+                   recipient=ro.card(name="Haven RO", country="RO",
+                                     endpoint="https://haven.example.ro"),
+                   now=datetime.now(UTC))
+    slow, fast = (Inbox(registry, ro, scope.organisation_id) for _ in range(2))
+    opened = slow._payload
+
+    def racing(sealed: SealedPackage) -> ReferralPayload:
+        fast.receive(sealed)  # a second request takes it on after the slow one's check
+        return opened(sealed)
+
+    monkeypatch.setattr(slow, "_payload", racing)
+    with pytest.raises(ReplayedPackage):
+        slow.receive(package)
+    with registry.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(VictimRow)) == 1
+        assert connection.scalar(select(func.count()).select_from(InboundPackageRow)) == 1
+        entries = connection.execute(select(AuditEntryRow.action, AuditEntryRow.detail).where(
+            AuditEntryRow.entity_kind == "trm_package").order_by(AuditEntryRow.seq)).all()
+    assert [a for a, _ in entries] == ["import", "import_refused"]
+    assert json.loads(entries[1][1]) == {"reason": "ReplayedPackage", "partner": "nl-haven"}
+    registry.verify_audit()

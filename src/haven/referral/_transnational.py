@@ -21,7 +21,13 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from haven.exceptions import FieldProblem, HavenError, PermissionDenied, ValidationFailed
+from haven.exceptions import (
+    Conflict,
+    FieldProblem,
+    HavenError,
+    PermissionDenied,
+    ValidationFailed,
+)
 from haven.identification import Minority
 from haven.referral._consent import require_consent
 from haven.referral._errors import (
@@ -308,6 +314,21 @@ class Inbox:
         self._check(package)
         payload = self._payload(package)
         now = self.clock()
+        try:
+            pathway_id = self._store(package, payload, now)
+        except Conflict:
+            # The same package, taken on by a concurrent request after our replay check: the
+            # record's external id (derived from the package id) or the seen id is taken.
+            raise ReplayedPackage(f"package {package.package_id} was received before") \
+                from None
+        ack = Acknowledgement(package_id=package.package_id, sender=package.sender,
+                              receiver=self.keys.installation_id, received_at=now,
+                              receiver_reference=str(pathway_id))
+        return sign_ack(ack, self.keys)
+
+    def _store(self, package: SealedPackage, payload: ReferralPayload, now: datetime
+               ) -> uuid.UUID:
+        """The victim record, its pathway at `referred` and the seen id, in one transaction."""
         scope = Scope(f"trm:{package.sender}", self.receiving_organisation_id)
         with self.registry.transaction(scope) as tx:
             victim = tx.victims.create(self._victim(package, payload, now.date()))
@@ -332,7 +353,4 @@ class Inbox:
                                          "fields": sorted(payload.record),
                                          "victim": str(victim.id), "pathway": str(pathway.id),
                                          "stage_at_sender": payload.stage}))
-        ack = Acknowledgement(package_id=package.package_id, sender=package.sender,
-                              receiver=self.keys.installation_id, received_at=now,
-                              receiver_reference=str(pathway.id))
-        return sign_ack(ack, self.keys)
+        return pathway.id
