@@ -8,9 +8,12 @@ Sections (each prints its figures; all are written as JSON to --out):
   febrl3     clustered cleartext deduplication of FEBRL3, person count
   synthetic  haven.synth multi-agency data, evaluation seeds only: cleartext, PPRL, blocking
              recall, Splink baseline
+  blocking   blocking recall of the cleartext rules on seeds 2, 3 and 4 (no scoring)
   speed      encodings/s and Dice comparisons/s (Haven NumPy kernel vs anonlink's C++ kernel
-             on the same encodings, same threshold), hub on --scale records with LSH blocking
-  attack     frequency and pattern-mining re-identification on an evaluation seed
+             on the same encodings, same threshold), hub on --scale persons (synthetic seed
+             4) with keyed blocking keys
+  attack     frequency and pattern-mining re-identification on an evaluation seed, also
+             with the keyed blocking keys (frequency alignment and key profiles)
 
 Tuning versus evaluation: FEBRL4 PPRL uses thresholds chosen on FEBRL3; synthetic figures use
 seeds 2 and 3, thresholds were chosen on seed 1 (bench/linkage_synth.py).
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -43,9 +47,11 @@ from haven.linkage import (
     link_parties,
 )
 from haven.linkage._attack import run_attacks
+from haven.linkage._blocking_keys import block_key_values, blocking_keys, key_bits_for
 from haven.linkage._bloom import encode_prepared
 from haven.linkage._dedupe import blocked_pairs
 from haven.linkage._evaluate import blocking_recall
+from haven.linkage._hub import key_candidate_pairs
 from haven.linkage._kernels import dice_threshold_dense, worker_count
 from haven.linkage._records import prepare
 from linkage_baseline import anonlink_kernel, anonlink_link, splink_baseline
@@ -143,6 +149,22 @@ def bench_synthetic(persons: int, key: bytes) -> dict[str, Any]:
     return out
 
 
+def bench_blocking(persons: int) -> dict[str, Any]:
+    """Blocking recall of the cleartext rules on the evaluation seeds and seed 4."""
+    out: dict[str, Any] = {}
+    for seed in (*EVALUATION_SEEDS, 4):
+        table, truth = synthetic(persons, seed)
+        labels = [truth[r] for r in table.column("record_id").to_pylist()]
+        i, j = blocked_pairs(prepare(table))
+        out[f"seed{seed}"] = {
+            "records": table.num_rows, "blocked_pairs": len(i),
+            "all_pairs": table.num_rows * (table.num_rows - 1) // 2,
+            "blocking_recall": round(blocking_recall(
+                zip(i.tolist(), j.tolist(), strict=True), labels), 4)}
+        _show(f"blocking seed {seed}", out[f"seed{seed}"])
+    return out
+
+
 def bench_speed(key: bytes, scale: int) -> dict[str, Any]:
     a, b = febrl4()
     table = pa.concat_tables([a, b])
@@ -170,20 +192,34 @@ def bench_speed(key: bytes, scale: int) -> dict[str, Any]:
     _show("speed (FEBRL4 encodings)", out)
     if scale <= 0:
         return out
-    big, truth = synthetic(scale, 4)
+    out["scale"] = bench_scale(key, scale)
+    return out
+
+
+def bench_scale(key: bytes, persons: int, seed: int = 4) -> dict[str, Any]:
+    """The hub on `persons` synthetic persons with keyed blocking (an evaluation seed)."""
+    big, truth = synthetic(persons, seed)
+    spec = EncodingSpec(blocking_keys=True, key_bits=key_bits_for(big.num_rows))
     start = time.perf_counter()
-    parties = encode_table(big, key)
+    parties = encode_table(big, key, spec)
     encode_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    hub = link_parties(parties)
+    hub = link_parties(parties, HubOptions(exhaustive_limit=0))
     seconds = time.perf_counter() - start
-    out["scale"] = {"records": big.num_rows, "encodings_per_s": round(big.num_rows /
-                                                                      encode_seconds),
-                    "hub_seconds": round(seconds, 1), "candidate_pairs": hub.comparisons,
-                    "all_pairs": big.num_rows * (big.num_rows - 1) // 2,
-                    **_quality(hub.person_ids, truth)}
-    _show("hub at scale (all pairs up to 20,000 records, LSH beyond; synthetic seed 4)",
-          out["scale"])
+    labels = np.array([truth[r] for p in parties for r in p.record_ids])
+    left, right, skipped = key_candidate_pairs(parties, HubOptions().max_block)
+    _, sizes = np.unique(labels, return_counts=True)
+    true_pairs = int((sizes * (sizes - 1) // 2).sum())
+    out = {"records": big.num_rows, "parties": len(parties), "key_bits": spec.key_bits,
+           "encodings_per_s": round(big.num_rows / encode_seconds),
+           "hub_seconds": round(seconds, 1), "candidate_pairs": hub.comparisons,
+           "all_pairs": big.num_rows * (big.num_rows - 1) // 2,
+           "skipped_key_groups": skipped,
+           "blocking_recall": round(float(np.sum(labels[left] == labels[right])) / true_pairs, 4),
+           "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, 2),
+           "load_average": [round(x, 2) for x in os.getloadavg()],
+           **_quality(hub.person_ids, truth)}
+    _show(f"hub at scale (keyed blocking; synthetic seed {seed})", out)
     return out
 
 
@@ -198,6 +234,22 @@ def bench_attack(persons: int, key: bytes) -> dict[str, Any]:
         report = run_attacks(encode_prepared(prepared, key, spec), names)
         out[label] = {"records": report.records, "frequency": report.frequency_hits,
                       "pattern": report.pattern_hits,
+                      "reidentified_share": round(report.reidentified_share, 4)}
+        _show(f"attack on {label}", out[label])
+    # Blocking keys as the hub would receive them, cut to the linkage's length, and the
+    # untruncated control; the attacker knows every record's plaintext keys.
+    plain = block_key_values(prepared)
+    bits = encode_prepared(prepared, key)
+    for label, length in (("haven_with_blocking_keys", key_bits_for(len(names))),
+                          ("untruncated_keys_control", 64)):
+        keys = blocking_keys(prepared, key, length)
+        hashed: list[list[int]] = [[] for _ in names]
+        for row, value in zip(keys.rows.tolist(), keys.keys.tolist(), strict=True):
+            hashed[row].append(value)
+        report = run_attacks(bits, names, block_keys=(hashed, plain))
+        out[label] = {"records": report.records, "key_bits": length,
+                      "frequency": report.frequency_hits, "pattern": report.pattern_hits,
+                      "keys": report.key_hits,
                       "reidentified_share": round(report.reidentified_share, 4)}
         _show(f"attack on {label}", out[label])
     return out
@@ -220,6 +272,8 @@ def main() -> None:
         results["febrl3"] = bench_febrl3()
     if "synthetic" in sections:
         results["synthetic"] = bench_synthetic(args.persons, key)
+    if "blocking" in sections:
+        results["blocking"] = bench_blocking(args.persons)
     if "speed" in sections:
         results["speed"] = bench_speed(key, args.scale)
     if "attack" in sections:

@@ -58,6 +58,13 @@ def test_dedupe_encode_hub_evaluate(synthetic_small: tuple[pa.Table, dict[str, s
     assert summary["records"] == table.num_rows
     assert 0 < summary["persons"] < table.num_rows
 
+    keyed = tmp_path / "keyed.enc.csv"
+    encoded = runner.invoke(link_app, ["encode", str(source), "--key-file", str(key_file),
+                                       "--out", str(keyed), "--blocking-keys-for", "500"])
+    assert encoded.exit_code == 0, encoded.output
+    assert keyed.read_text(encoding="utf-8").splitlines()[0].endswith(",blocking_keys")
+    assert "given_name" not in keyed.read_text(encoding="utf-8")
+
 
 def test_user_errors_are_one_line(tmp_path: Path, key_file: Path) -> None:
     missing = runner.invoke(link_app, ["dedupe", str(tmp_path / "no.csv"), "--out", "x"])

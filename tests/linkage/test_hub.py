@@ -73,3 +73,63 @@ def test_mixed_keys_and_duplicate_ids_are_refused() -> None:
     c = encode_table(table.set_column(1, "source_org", pa.array(["c"])), b"a" * 32)
     with pytest.raises(Conflict, match="record id 1"):
         link_parties([*a, *c])
+
+
+def test_keyed_blocking_gives_the_exhaustive_answer_through_files(
+        synthetic_small: tuple[pa.Table, dict[str, str]], tmp_path: Path) -> None:
+    from haven.linkage import EncodingSpec
+    from haven.linkage._blocking_keys import key_bits_for
+    from haven.linkage._hub import key_candidate_pairs
+
+    table, truth = synthetic_small
+    spec = EncodingSpec(blocking_keys=True, key_bits=key_bits_for(table.num_rows))
+    path = tmp_path / "all.enc.csv"
+    write_encodings(path, encode_table(table, b"s" * 32, spec))
+    assert "blocking_keys" in path.read_text(encoding="utf-8").splitlines()[0]
+    parties = read_encodings(path)
+    assert all(p.block_keys is not None and len(p.block_keys) > 0 for p in parties)
+    left, right, skipped = key_candidate_pairs(parties, max_block=2_000)
+    n = table.num_rows
+    assert skipped == 0 and len(left) < n * (n - 1) / 2 * 0.2 and np.all(left < right)
+    exhaustive = link_parties(parties)
+    blocked = link_parties(parties, dataclasses.replace(HubOptions(), exhaustive_limit=0))
+    assert blocked.comparisons == len(left)
+    assert evaluate(blocked.person_ids, exhaustive.person_ids).f1 >= 0.97
+    assert evaluate(blocked.person_ids, truth).f1 >= 0.70
+
+
+def test_key_groups_above_the_cap_are_skipped() -> None:
+    from haven.linkage._blocking_keys import BlockKeys
+    from haven.linkage._hub import EncodedParty, key_candidate_pairs
+
+    bits = np.zeros((6, 16), np.uint64)
+    keys = BlockKeys(np.array([0, 1, 2, 3, 4, 5, 0, 1], np.int64),
+                     np.array([9, 9, 9, 9, 9, 9, 4, 4], np.uint64))
+    party = EncodedParty("a", [str(i) for i in range(6)], bits, "s", "c", block_keys=keys)
+    left, right, skipped = key_candidate_pairs([party], max_block=5)
+    assert skipped == 1 and list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, 1)]
+    left, _, skipped = key_candidate_pairs([party], max_block=6)
+    assert skipped == 0 and len(left) == 15
+
+
+def test_scores_follow_registration_gap_country_and_citizenship() -> None:
+    from haven.linkage._hub import EncodedParty, adjust_scores
+
+    bits = np.zeros((5, 16), np.uint64)
+    attributes: dict[str, list[str | None]] = {
+        "registered_on": ["2018-01-01", "2018-02-01", "2020-01-01", None, "2018-01-10"],
+        "source_country": ["NL", "NL", "NL", "NL", "BE"],
+        "citizenship": ["UA", "UA", None, "UA", "MD"],
+        "sex": ["F"] * 5}
+    party = EncodedParty("a", list("abcde"), bits, "s", "c", attributes)
+    i = np.array([0, 0, 0, 0], np.int64)
+    j = np.array([1, 2, 3, 4], np.int64)
+    opts = HubOptions()
+    score = adjust_scores([party], i, j, np.full(4, 0.8), opts)
+    assert score.tolist() == pytest.approx([
+        0.8 + opts.close_bonus,            # same country, a month apart
+        0.8 - opts.far_penalty,            # two years apart (citizenship unknown: no change)
+        0.8,                               # a date missing: no evidence either way
+        0.8 - opts.citizenship_penalty])   # other country (no bonus), citizenships differ
+    bare = EncodedParty("a", list("abcde"), bits, "s", "c")
+    assert adjust_scores([bare], i, j, np.full(4, 0.8), opts).tolist() == [0.8] * 4

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from haven.linkage._blocking_keys import blocking_keys
 from haven.linkage._bloom import EncodingSpec, encode_prepared, key_check
 from haven.linkage._cluster import ClusterOptions, person_id_for
 from haven.linkage._dedupe import DedupeResult, dedupe
@@ -101,6 +102,7 @@ def encode_table(table: pa.Table, key: bytes, spec: EncodingSpec | None = None
     extra = tuple(f.name for f in spec.extra_fields)
     prepared = prepare(table, extra)
     bits = encode_prepared(prepared, key, spec)
+    keys = blocking_keys(prepared, key, spec.key_bits) if spec.blocking_keys else None
     sources = np.asarray(prepared.column("source_org").to_pylist(), dtype=object)
     check = key_check(key)
     parties = []
@@ -111,7 +113,8 @@ def encode_table(table: pa.Table, key: bytes, spec: EncodingSpec | None = None
                       if c in table.column_names}
         parties.append(EncodedParty(
             str(source), [str(table.column("record_id")[int(i)].as_py()) for i in rows],
-            bits[rows], spec.scheme, check, attributes))
+            bits[rows], spec.scheme, check, attributes,
+            None if keys is None else keys.take(rows.astype(np.int64))))
     return parties
 
 

@@ -81,6 +81,10 @@ class EncodingSpec:
         extra_fields: extra prepared columns (`x_...`) with their weights.
         balance: append the complement and permute (every encoding half full).
         fold: XOR-fold after balancing (halves the length).
+        blocking_keys: also export keyed blocking keys (`_blocking_keys.py`), so that the
+            hub can link 100,000+ records without comparing all pairs.
+        key_bits: length of a blocking key; shorter keys mix more values per key (less
+            to learn from key frequencies, more candidate pairs).
     """
 
     bits: int = 512
@@ -89,6 +93,8 @@ class EncodingSpec:
     extra_fields: tuple[FieldWeight, ...] = field(default_factory=tuple)
     balance: bool = True
     fold: bool = False
+    blocking_keys: bool = False
+    key_bits: int = 16
 
     @property
     def output_bits(self) -> int:
@@ -99,7 +105,8 @@ class EncodingSpec:
     def scheme(self) -> str:
         """A printable name of the spec, written into every export and checked by the hub."""
         weights = ",".join(f"{f.name}:{f.k}" for f in (*self.fields, *self.extra_fields))
-        flags = ("b" if self.balance else "") + ("f" if self.fold else "")
+        flags = ("b" if self.balance else "") + ("f" if self.fold else "") + (
+            f"k{self.key_bits}" if self.blocking_keys else "")
         return f"clk1/{self.bits}/q{self.q}/{flags or '-'}/{weights}"
 
     def check(self) -> None:
@@ -107,6 +114,8 @@ class EncodingSpec:
             raise ConfigurationError("encoding length must be a positive multiple of 64")
         if self.fold and not self.balance:
             raise ConfigurationError("XOR-folding is only offered after balancing")
+        if not 1 <= self.key_bits <= 64:
+            raise ConfigurationError("blocking keys must have 1 to 64 bits")
 
 
 def read_key(path: Path) -> bytes:

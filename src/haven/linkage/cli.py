@@ -159,19 +159,26 @@ def encode_command(
     key_file: Annotated[Path, typer.Option("--key-file", help=(
         "File with the parties' shared secret (>= 32 bytes); never give it to the hub."))],
     out: Annotated[Path, typer.Option("--out", help="Encodings file for the hub.")],
+    blocking_keys_for: Annotated[int | None, typer.Option(
+        "--blocking-keys-for", min=1, help=(
+            "Also export keyed blocking keys, sized for this many records over all "
+            "parties (every party must give the same number)."))] = None,
 ) -> None:
     """Encode identifying fields into hardened Bloom filters (no names or dates in clear).
 
     Example: haven link encode victims.csv --key-file shared.key --out nl-police.enc.csv
     """
     from haven.linkage._api import encode_table
-    from haven.linkage._bloom import read_key
+    from haven.linkage._blocking_keys import key_bits_for
+    from haven.linkage._bloom import EncodingSpec, read_key
     from haven.linkage._exchange import write_encodings
     from haven.linkage._records import read_table
 
     key = _guard(lambda: read_key(key_file))
+    spec = EncodingSpec() if blocking_keys_for is None else EncodingSpec(
+        blocking_keys=True, key_bits=key_bits_for(blocking_keys_for))
     with _progress("encoding"):
-        parties = _guard(lambda: encode_table(_guard(lambda: read_table(source)), key))
+        parties = _guard(lambda: encode_table(_guard(lambda: read_table(source)), key, spec))
         rows = write_encodings(out, parties)
     _err.print(f"{rows} encodings written")
 
