@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from haven.screening._entities import extract_entities
 from haven.screening._ingest import AdTable
-from haven.screening._minhash import shingle_hashes, signatures
+from haven.screening._minhash import shingle_sets, signatures_flat
 from haven.screening._normalise import nfkc
 from haven.screening._phones import extract_phones
 from haven.screening._templates import token_key
@@ -62,7 +62,7 @@ def analyse_chunk(chunk: tuple[int, AdTable]) -> ChunkResult:
     """
     offset, ads = chunk
     res = ChunkResult()
-    shingles = []
+    shingle_keys: list[list[str]] = []
     for i in range(len(ads)):
         row = offset + i
         title, body = nfkc(ads.title[i]), nfkc(ads.text[i])
@@ -90,7 +90,8 @@ def analyse_chunk(chunk: tuple[int, AdTable]) -> ChunkResult:
         slot_keys = {token_key(w): "__city__" for w in _WORD.findall(ads.city[i])}
         slot_keys.update({token_key(name): "__name__" for name in ent.names})
         keys = [token_key(t) for t in tokens]
-        shingles.append(shingle_hashes([slot_keys.get(k, k) for k in keys]))
-    res.sig = signatures(shingles)
-    res.n_shingles = np.array([len(s) for s in shingles], dtype=np.int32)
+        shingle_keys.append([slot_keys.get(k, k) for k in keys])
+    flat, sizes = shingle_sets(shingle_keys)
+    res.sig = signatures_flat(flat, sizes)
+    res.n_shingles = sizes.astype(np.int32)
     return res

@@ -10,6 +10,7 @@ to their Jaccard similarity, so the share of agreeing positions estimates it.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -22,7 +23,9 @@ __all__ = [
     "candidate_pairs",
     "estimated_jaccard",
     "shingle_hashes",
+    "shingle_sets",
     "signatures",
+    "signatures_flat",
 ]
 
 NUM_PERM = 128
@@ -53,18 +56,48 @@ def shingle_hashes(tokens: list[str]) -> U64:
     return np.unique(mixed)
 
 
+def shingle_sets(seqs: Sequence[Sequence[str]]) -> tuple[U64, npt.NDArray[np.int64]]:
+    """The shingle sets of many token lists at once, as `shingle_hashes` gives them one by one.
+
+    Returns the sets one after the other (each sorted and unique) and the size of each set:
+    a chunk of ads costs a few NumPy calls instead of a few per ad.
+    """
+    lengths = np.fromiter((len(s) for s in seqs), dtype=np.int64, count=len(seqs))
+    h = np.fromiter((_token_hash(t) for s in seqs for t in s), dtype=np.uint64,
+                    count=int(lengths.sum()))
+    counts = np.maximum(lengths - (_SHINGLE - 1), 0)
+    # every position that starts a 3-gram inside its own list
+    skip = np.repeat(np.cumsum(lengths) - np.cumsum(counts) - lengths + counts, counts)
+    starts = np.arange(int(counts.sum()), dtype=np.int64) + skip
+    mixed = h[starts] * _MIX[0] + h[starts + 1] * _MIX[1] + h[starts + 2] * _MIX[2]
+    owner = np.repeat(np.arange(len(seqs), dtype=np.int64), counts)
+    order = np.lexsort((mixed, owner))
+    mixed, owner = mixed[order], owner[order]
+    new = np.ones(len(mixed), dtype=bool)
+    new[1:] = (mixed[1:] != mixed[:-1]) | (owner[1:] != owner[:-1])
+    return mixed[new], np.bincount(owner[new], minlength=len(seqs)).astype(np.int64)
+
+
 def signatures(shingles: list[U64], batch: int = 512) -> U32:
     """MinHash signatures, one row of `NUM_PERM` uint32 per shingle set.
 
     An empty set gets all-ones, which the caller excludes from banding.
     """
-    out = np.full((len(shingles), NUM_PERM), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-    for lo in range(0, len(shingles), batch):
-        part = shingles[lo:lo + batch]
-        sizes = np.array([len(s) for s in part], dtype=np.int64)
+    sizes = np.fromiter((len(s) for s in shingles), dtype=np.int64, count=len(shingles))
+    flat = np.concatenate(shingles) if shingles else np.empty(0, dtype=np.uint64)
+    return signatures_flat(flat, sizes, batch)
+
+
+def signatures_flat(flat_sets: U64, set_sizes: npt.NDArray[np.int64], batch: int = 512) -> U32:
+    """`signatures` of sets given one after the other, with the size of each."""
+    out = np.full((len(set_sizes), NUM_PERM), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    ends = np.cumsum(set_sizes)
+    for lo in range(0, len(set_sizes), batch):
+        sizes = set_sizes[lo:lo + batch]
         if not sizes.sum():
             continue
-        flat = np.concatenate(part)
+        first = int(ends[lo] - set_sizes[lo])
+        flat = flat_sets[first:first + int(sizes.sum())]
         # multiply-shift: the top 32 bits of a*x+b (mod 2^64) are a good universal hash;
         # in place, because these temporaries are the largest arrays of the whole run
         wide = np.multiply(flat[:, None], _A[None, :])
