@@ -53,14 +53,19 @@ def _translations(code: str) -> NullTranslations:
 
 @dataclass(frozen=True, slots=True)
 class Translator:
-    """What templates call: `_("text")`, `label(code)`."""
+    """What templates call: `_("text")`, `ngettext("one", "many", n)`, `label(code)`."""
 
     locale: str
     gettext: Callable[[str], str]
+    plural: Callable[[str, str, int], str]
 
     def __call__(self, text: str, **values: object) -> str:
         translated = self.gettext(text)
         return translated % values if values else translated
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """The form for `n` in this language (Dutch and English: one, other); `%(n)s` is `n`."""
+        return self.plural(singular, plural, n) % {"n": n, **values}
 
     def label(self, code: StrEnum | str | None, kind: type[StrEnum] | None = None) -> str:
         if code is None:
@@ -76,4 +81,5 @@ def pick_locale(wanted: str | None) -> str:
 
 def translator(locale: str | None) -> Translator:
     code = pick_locale(locale)
-    return Translator(code, _translations(code).gettext)
+    catalog = _translations(code)
+    return Translator(code, catalog.gettext, catalog.ngettext)

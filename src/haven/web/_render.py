@@ -29,6 +29,7 @@ def render(request: Request, name: str, info: SessionInfo | None, status_code: i
     _ = translator(locale)
     values = {
         "_": _,
+        "ngettext": _.ngettext,
         "label": _.label,
         "lang": _.locale,
         "locales": available_locales(),
