@@ -30,6 +30,7 @@ class ChunkResult:
     """Findings for one chunk; `row` values are positions in the whole table."""
 
     phones: list[tuple[int, str, bool]] = field(default_factory=list)
+    phone_countries: dict[str, str] = field(default_factory=dict)  # E.164 -> its country
     emails: list[tuple[int, str, bool]] = field(default_factory=list)
     handles: list[tuple[int, str]] = field(default_factory=list)
     names: list[tuple[int, str]] = field(default_factory=list)
@@ -71,6 +72,7 @@ def analyse_chunk(chunk: tuple[int, AdTable]) -> ChunkResult:
         spans: list[tuple[int, int]] = []
         for hit in extract_phones(full, ads.country[i]):
             hidden[hit.e164] = hidden.get(hit.e164, False) or hit.obfuscated
+            res.phone_countries[hit.e164] = hit.country
             if hit.start > len(title):
                 spans.append((hit.start - len(title) - 1, hit.end - len(title) - 1))
         res.phones.extend((row, e164, obf) for e164, obf in hidden.items())

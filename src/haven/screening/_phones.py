@@ -109,6 +109,7 @@ class PhoneHit:
     obfuscated: bool
     start: int
     end: int
+    country: str = ""  # the number's own country (ISO 3166-1), "" where the plan names none
 
 
 @dataclass(slots=True)
@@ -184,7 +185,8 @@ def _runs(text: str, toks: list[_Tok]) -> list[list[_Tok]]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _valid(digits: str, region: str | None) -> str | None:
+def _valid(digits: str, region: str | None) -> tuple[str, str] | None:
+    """E.164 and the number's own country, when libphonenumber accepts `digits` as valid."""
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     n = len(digits) - digits.startswith("+")
@@ -196,7 +198,11 @@ def _valid(digits: str, region: str | None) -> str | None:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    # the country comes from the number parsed here: parsing it again later (per distinct
+    # number, a million ads' worth) cost more than the whole network step
+    country = phonenumbers.region_code_for_number(number)
+    return (str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)),
+            str(country) if country else "")
 
 
 def _mask(text: str) -> str:
@@ -235,17 +241,17 @@ def extract_phones(text: str, region: str | None) -> list[PhoneHit]:
                 digits = "".join(t.digits for t in run[i:j + 1])
                 if i == 0 and prefix and not digits.startswith("+"):
                     digits = prefix + digits
-                e164 = _valid(digits, region)
-                if e164:
-                    found = (j, e164)
+                valid = _valid(digits, region)
+                if valid:
+                    found = (j, valid)
                     break
             if found is None:
                 i += 1
                 continue
-            j, e164 = found
+            j, (e164, country) = found
             part = run[i:j + 1]
             singles = sum(1 for t in part if len(t.digits) == 1)
             hidden = any(t.hidden for t in part) or singles >= 5
-            hits.append(PhoneHit(e164, hidden, part[0].start, part[-1].end))
+            hits.append(PhoneHit(e164, hidden, part[0].start, part[-1].end, country))
             i = j + 1
     return hits

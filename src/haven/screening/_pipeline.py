@@ -17,7 +17,6 @@ from operator import itemgetter
 from typing import TypeVar
 
 import numpy as np
-import phonenumbers
 
 from haven.screening._analyse import ChunkResult, analyse_chunk
 from haven.screening._engines import Engine
@@ -117,6 +116,7 @@ def _merge(parts: list[ChunkResult]) -> ChunkResult:
     while parts:
         p = parts.pop()
         out.phones += [(r, one(e), obf) for r, e, obf in p.phones]
+        out.phone_countries.update(p.phone_countries)
         out.emails += p.emails
         out.handles += p.handles
         out.names += [(r, one(name)) for r, name in p.names]
@@ -172,11 +172,6 @@ def _template_jobs(ads: AdTable, res: ChunkResult, roots: np.ndarray,
     if current:
         batches.append(current)
     return batches
-
-
-def _phone_country(e164: str) -> str:
-    region = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
-    return str(region) if region else ""
 
 
 def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
@@ -259,7 +254,7 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
     del kinds
     net_roots = link_networks(n, edges)
     members = _groups(net_roots)
-    phone_countries = {p: _phone_country(p) for p in {e for _, e, _ in res.phones}}
+    phone_countries = res.phone_countries
     feats = network_features(
         members, cities=ads.city, countries=ads.country, posted_at=ads.posted_at,
         prices=res.price_eur, phones_of=phones_of, phone_countries=phone_countries,
