@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         SuppressionPolicy,
         budget_status,
         release_table,
+        release_tables,
         releases,
         set_budget,
     )
@@ -58,6 +59,7 @@ __all__ = [
     "load_population",
     "publish_figures",
     "release_table",
+    "release_tables",
     "releases",
     "sdg_16_2_2",
     "set_budget",
@@ -70,7 +72,8 @@ _WHERE = {
     "export": "_export", "load_population": "_population", "sdg_16_2_2": "_population",
     "flows": "_publish", "publish_figures": "_publish", "BudgetExceeded": "_release",
     "BudgetMissing": "_release", "Release": "_release", "SuppressionPolicy": "_release",
-    "budget_status": "_release", "release_table": "_release", "releases": "_release",
+    "budget_status": "_release", "release_table": "_release", "release_tables": "_release",
+    "releases": "_release",
     "set_budget": "_release",
 }
 
