@@ -58,12 +58,32 @@ class FieldProblem:
 
     `row` is the 1-based data row in an imported file (the header is row 0), or None for a
     single record. `value` is already truncated or redacted; it is safe to print.
+
+    `reason` is English. `code` says what kind of problem it is (Pydantic's error type, such
+    as "missing" or "string_too_long", or "value_error" for a reason written in Haven) and
+    `params` holds the template's values (limits, expected codes; never the input), so that
+    the web can show the reason in the user's language (docs/i18n.md).
     """
 
     row: int | None
     field: str
     reason: str
     value: str | None = None
+    code: str = "value_error"
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def templated(cls, row: int | None, field: str, code: str, template: str,
+                  **params: object) -> FieldProblem:
+        """A problem whose reason fills `template`'s `{name}` placeholders from `params`.
+
+        >>> FieldProblem.templated(None, "reason", "reason_too_long",
+        ...                        "at most {max_length} characters", max_length=500).reason
+        'at most 500 characters'
+        """
+        values = {name: str(value) for name, value in params.items()}
+        return cls(row, field, template.format_map(values), code=code,
+                   params=tuple(values.items()))
 
     def __str__(self) -> str:
         where = f"row {self.row}: " if self.row is not None else ""

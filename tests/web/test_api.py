@@ -51,6 +51,10 @@ def test_validation_errors_list_every_problem(client: TestClient, users: Users) 
     assert response.status_code == 422
     fields = {p["field"] for p in response.json()["problems"]}
     assert {"sex", "registered_on"} <= fields
+    # Each problem says what kind it is, for clients that word reasons themselves.
+    codes = {p["field"]: p["code"] for p in response.json()["problems"]}
+    assert codes["sex"] == "unknown_code"
+    assert codes["registered_on"] == "value_error"
     assert "Zăvoianu" not in response.text
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from haven._text import N_
 from haven.exceptions import FieldProblem, ValidationFailed
 from haven.identification._messages import render
 from haven.identification._model import (
@@ -67,7 +68,7 @@ def checklists(version: str = CURRENT_VERSION) -> dict[ChecklistKind, Checklist]
     try:
         return _VERSIONS[version]
     except KeyError:
-        raise ValidationFailed([FieldProblem(None, "version", "no such checklist version",
+        raise ValidationFailed([FieldProblem(None, "version", N_("no such checklist version"),
                                              value=version[:20])]) from None
 
 
@@ -140,13 +141,13 @@ def _parse(answers: Mapping[str, Answer | str], known: Mapping[str, Indicator]
     parsed: dict[str, Answer] = {}
     for key, value in answers.items():
         if key not in known:
-            problems.append(FieldProblem(None, "answers", "not an indicator of the chosen "
-                                         "checklists", value=key[:40]))
+            problems.append(FieldProblem(None, "answers", N_("not an indicator of the chosen "
+                                         "checklists"), value=key[:40]))
             continue
         try:
             parsed[key] = Answer(value)
         except ValueError:
-            problems.append(FieldProblem(None, f"answers.{key}", "yes, no or unknown",
+            problems.append(FieldProblem(None, f"answers.{key}", N_("yes, no or unknown"),
                                          value=str(value)[:20]))
     if problems:
         raise ValidationFailed(problems)

@@ -18,6 +18,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven._text import N_
 from haven.exceptions import FieldProblem, NotFound, ValidationFailed
 from haven.identification import Minority
 from haven.referral._errors import ConsentMissing
@@ -80,12 +81,12 @@ def _problems(basis: ConsentBasis, given_by: GivenBy, minority: Minority,
     problems = []
     if basis is ConsentBasis.LEGAL_GROUND:
         if not (legal_ground or "").strip():
-            problems.append(FieldProblem(None, "legal_ground", "name the legal ground"))
+            problems.append(FieldProblem(None, "legal_ground", N_("name the legal ground")))
         if not (reason or "").strip():
-            problems.append(FieldProblem(None, "reason", "say why consent is not the basis"))
+            problems.append(FieldProblem(None, "reason", N_("say why consent is not the basis")))
     elif minority.is_child and given_by is not GivenBy.GUARDIAN:
-        problems.append(FieldProblem(None, "given_by", "for a child the guardian consents, "
-                                     "or record a legal ground"))
+        problems.append(FieldProblem(None, "given_by", N_("for a child the guardian consents, "
+                                     "or record a legal ground")))
     return problems
 
 
@@ -99,7 +100,7 @@ def record_consent(tx: Transaction, pathway_id: uuid.UUID, *, purpose: ConsentPu
     pathway = owned_row(tx, pathway_id)
     problems = _problems(basis, given_by, Minority(pathway.minority), legal_ground, reason)
     if recipient_organisation_id and recipient_installation:
-        problems.append(FieldProblem(None, "recipient", "one organisation or one installation"))
+        problems.append(FieldProblem(None, "recipient", N_("one organisation or one installation")))
     if problems:
         raise ValidationFailed(problems)
     row = ConsentRow(id=uuid.uuid4(), pathway_id=pathway_id, purpose=purpose.value,

@@ -13,6 +13,7 @@ from dataclasses import MISSING, asdict, dataclass, fields
 from datetime import date
 from typing import Any, ClassVar
 
+from haven._text import N_
 from haven.exceptions import FieldProblem, ValidationFailed
 from haven.referral._stages import (
     AssistanceKind,
@@ -57,10 +58,11 @@ class PathwayEvent:
 
     def __post_init__(self) -> None:
         if not self.reason.strip():
-            raise ValidationFailed([FieldProblem(None, "reason", "say why (a short note)")])
+            raise ValidationFailed([FieldProblem(None, "reason", N_("say why (a short note)"))])
         if len(self.reason) > MAX_REASON:
-            raise ValidationFailed([FieldProblem(None, "reason",
-                                                 f"at most {MAX_REASON} characters")])
+            raise ValidationFailed([FieldProblem.templated(
+                None, "reason", "reason_too_long", N_("at most {max_length} characters"),
+                max_length=MAX_REASON)])
 
     def data(self) -> dict[str, Any]:
         """The event's own fields as JSON-ready values (without `on` and `reason`)."""
@@ -227,10 +229,10 @@ def event_from_data(kind: str, data: dict[str, Any]) -> PathwayEvent:
     """
     event_type = EVENT_TYPES.get(kind)
     if event_type is None:
-        raise ValidationFailed([FieldProblem(None, "kind", "not a pathway event",
+        raise ValidationFailed([FieldProblem(None, "kind", N_("not a pathway event"),
                                              value=kind[:40])])
     names = {f.name for f in fields(event_type)}
-    problems = [FieldProblem(None, k, "not a field of this event") for k in data
+    problems = [FieldProblem(None, k, N_("not a field of this event")) for k in data
                 if k not in names]
     values: dict[str, Any] = {}
     for name, value in data.items():
@@ -240,7 +242,7 @@ def event_from_data(kind: str, data: dict[str, Any]) -> PathwayEvent:
             convert = _CONVERT.get(name)
             values[name] = convert(value) if convert and value is not None else value
         except (ValueError, TypeError):
-            problems.append(FieldProblem(None, name, "not a valid value"))
+            problems.append(FieldProblem(None, name, N_("not a valid value")))
     if problems:
         raise ValidationFailed(problems)
     try:
@@ -248,4 +250,4 @@ def event_from_data(kind: str, data: dict[str, Any]) -> PathwayEvent:
     except TypeError:
         missing = sorted(f.name for f in fields(event_type) if f.name not in values
                          and f.default is MISSING and f.default_factory is MISSING)
-        raise ValidationFailed([FieldProblem(None, m, "required") for m in missing]) from None
+        raise ValidationFailed([FieldProblem(None, m, N_("required")) for m in missing]) from None

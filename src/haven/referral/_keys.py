@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
+from haven._text import N_
 from haven.exceptions import ConfigurationError
 
 __all__ = ["InstallationId", "InstallationKeys", "PartnerCard", "b64", "unb64"]
@@ -45,15 +46,15 @@ def _raw32(value: str) -> str:
     try:
         raw = unb64(value)
     except ValueError:
-        raise ValueError("not base64") from None
+        raise ValueError(N_("not base64")) from None
     if len(raw) != 32:
-        raise ValueError("a public key is 32 bytes")
+        raise ValueError(N_("a public key is 32 bytes"))
     return value
 
 
 def _endpoint(value: str) -> str:
     if not value.startswith(("https://", "http://")) or len(value) > 500:
-        raise ValueError("an http(s) URL of at most 500 characters")
+        raise ValueError(N_("an http(s) URL of at most 500 characters"))
     return value.rstrip("/")
 
 

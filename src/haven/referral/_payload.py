@@ -6,6 +6,9 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
+
+from haven._text import N_
 
 __all__ = ["DEFAULT_TRANSNATIONAL_FIELDS", "IDENTIFYING", "TRANSNATIONAL_FIELDS",
            "ReferralPayload"]
@@ -51,5 +54,7 @@ class ReferralPayload(BaseModel):
     def _only_known_fields(cls, value: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(value) - TRANSNATIONAL_FIELDS)
         if unknown:
-            raise ValueError(f"fields outside the transnational set: {', '.join(unknown)}")
+            raise PydanticCustomError("unknown_fields",
+                                      N_("fields outside the transnational set: {fields}"),
+                                      {"fields": ", ".join(unknown)})
         return value

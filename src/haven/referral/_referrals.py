@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from haven._text import N_
 from haven.exceptions import FieldProblem, NotFound, ValidationFailed
 from haven.referral._clocks import ClockItem, clocks
 from haven.referral._consent import require_consent, withdraw
@@ -117,14 +118,14 @@ def _check_request(tx: Transaction, pathway: PathwayRow, to_organisation_id: uui
     if pathway.stage in {Stage.CLOSED.value, Stage.DECLINED.value}:
         raise ForbiddenTransition("pathway", pathway.id, "referral", pathway.stage,
                                   "a closed or declined pathway cannot be referred")
-    problems = [FieldProblem(None, "fields", "not a grantable field", value=f)
+    problems = [FieldProblem(None, "fields", N_("not a grantable field"), value=f)
                 for f in sorted(fields - GRANTABLE_FIELDS["victim"])]
     if not fields:
-        problems.append(FieldProblem(None, "fields", "name at least one field"))
+        problems.append(FieldProblem(None, "fields", N_("name at least one field")))
     if not reason.strip():
-        problems.append(FieldProblem(None, "reason", "say why the person is referred"))
+        problems.append(FieldProblem(None, "reason", N_("say why the person is referred")))
     if to_organisation_id == tx.scope.organisation_id:
-        problems.append(FieldProblem(None, "to_organisation_id", "refer to another one"))
+        problems.append(FieldProblem(None, "to_organisation_id", N_("refer to another one")))
     if problems:
         raise ValidationFailed(problems)
     if tx.session.get(OrganisationRow, to_organisation_id) is None:
@@ -180,7 +181,7 @@ def _step(tx: Transaction, referral_id: uuid.UUID, to: ReferralStatus, *, receiv
                                   f"the referral is {current.value}; it cannot become "
                                   f"{to.value}")
     if not reason.strip():
-        raise ValidationFailed([FieldProblem(None, "reason", "say why")])
+        raise ValidationFailed([FieldProblem(None, "reason", N_("say why"))])
     return row
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven._text import N_
 from haven.exceptions import FieldProblem, NotFound, ValidationFailed
 from haven.identification import Assessment, UrgentNeed
 from haven.referral._errors import CapacityExhausted
@@ -59,15 +60,15 @@ class ServiceCreate:
     def problems(self) -> list[FieldProblem]:
         found = []
         if not self.name.strip() or len(self.name) > 200:
-            found.append(FieldProblem(None, "name", "1-200 characters"))
+            found.append(FieldProblem(None, "name", N_("1-200 characters")))
         if len(self.country) != 2 or not self.country.isupper():
-            found.append(FieldProblem(None, "country", "an ISO 3166-1 alpha-2 code"))
+            found.append(FieldProblem(None, "country", N_("an ISO 3166-1 alpha-2 code")))
         if self.places_total is not None and self.places_total < 0:
-            found.append(FieldProblem(None, "places_total", "cannot be negative"))
+            found.append(FieldProblem(None, "places_total", N_("cannot be negative")))
         if (self.min_age is not None and self.max_age is not None
                 and self.min_age > self.max_age):
-            found.append(FieldProblem(None, "max_age", "below min_age"))
-        found.extend(FieldProblem(None, "languages", "an ISO 639-1 code", value=code[:10])
+            found.append(FieldProblem(None, "max_age", N_("below min_age")))
+        found.extend(FieldProblem(None, "languages", N_("an ISO 639-1 code"), value=code[:10])
                      for code in sorted(self.languages)
                      if len(code) != 2 or not code.isalpha() or not code.islower())
         return found
@@ -154,8 +155,9 @@ def set_capacity(tx: Transaction, service_id: uuid.UUID, *, places_total: int | 
     """Change an own service's places (not below those taken) or take it off the directory."""
     row = _own(tx, service_id)
     if places_total is not None and places_total < row.places_taken:
-        raise ValidationFailed([FieldProblem(None, "places_total",
-                                             f"{row.places_taken} place(s) are taken")])
+        raise ValidationFailed([FieldProblem.templated(
+            None, "places_total", "places_taken", N_("{taken} place(s) are taken"),
+            taken=row.places_taken)])
     row.places_total, row.active = places_total, active
     tx.session.flush()
     _audit(tx, row, "update", {"places_total": places_total, "active": active})

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from haven._text import N_
 from haven.exceptions import (
     Conflict,
     FieldProblem,
@@ -127,9 +128,9 @@ def _contents(tx: Transaction, pathway_id: uuid.UUID, partner_id: str,
     """Check fields, pathway, partner and consent; read what the package would hold."""
     unknown = sorted(fields - TRANSNATIONAL_FIELDS)
     if unknown or not fields:
-        raise ValidationFailed([FieldProblem(None, "fields", "not a transnational field",
+        raise ValidationFailed([FieldProblem(None, "fields", N_("not a transnational field"),
                                              value=f) for f in unknown] or
-                               [FieldProblem(None, "fields", "name at least one field")])
+                               [FieldProblem(None, "fields", N_("name at least one field"))])
     pathway = owned_row(tx, pathway_id)
     partner = get_partner(tx.session, partner_id)
     consents = require_consent(tx.session, pathway, installation=partner_id)
@@ -164,8 +165,8 @@ def prepare_package(tx: Transaction, pathway_id: uuid.UUID, partner_id: str, *,
             detected_on=pathway.detected_on, consent=contents.consent,
             needs=list((pathway.assessment or {}).get("urgent", [])), reason=reason)
     except ValidationError:  # only the reason comes from the caller
-        raise ValidationFailed([FieldProblem(None, "reason", "say why, in at most 500 "
-                                             "characters")]) from None
+        raise ValidationFailed([FieldProblem(None, "reason", N_("say why, in at most 500 "
+                                             "characters"))]) from None
     package = seal(payload.model_dump_json().encode("utf-8"), sender=keys, recipient=partner,
                    now=now or _utcnow())
     tx.session.add(OutboundPackageRow(

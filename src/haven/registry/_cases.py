@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from haven._text import N_
 from haven.exceptions import Conflict, FieldProblem, NotFound, ValidationFailed
 from haven.registry._stores import (
     MAX_PAGE,
@@ -50,7 +51,7 @@ class CaseStore(_Audited):
         missing = sorted(set(external_ids) - {r.external_id for r in found})
         if missing:
             raise ValidationFailed([
-                FieldProblem(None, field, "no such record in this organisation", value=m)
+                FieldProblem(None, field, N_("no such record in this organisation"), value=m)
                 for m in missing
             ])
         return list(found)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven._text import N_
 from haven.exceptions import FieldProblem, NotFound, ValidationFailed
 from haven.registry._audit import AuditEvent, AuditLog
 from haven.registry._crypto import KeyRing
@@ -84,16 +85,17 @@ class GrantStore:
         """Let another organisation read `fields` of an own record."""
         row_type = _ROWS.get(record_kind)
         if row_type is None:
-            raise ValidationFailed([FieldProblem(None, "record_kind", "victim or suspect")])
+            raise ValidationFailed([FieldProblem(None, "record_kind", N_("victim or suspect"))])
         unknown = sorted(set(fields) - GRANTABLE_FIELDS[record_kind])
-        problems = [FieldProblem(None, "fields", "not a grantable field", value=f)
+        problems = [FieldProblem(None, "fields", N_("not a grantable field"), value=f)
                     for f in unknown]
         if not fields:
-            problems.append(FieldProblem(None, "fields", "grant at least one field"))
+            problems.append(FieldProblem(None, "fields", N_("grant at least one field")))
         if grantee_organisation_id == self._scope.organisation_id:
-            problems.append(FieldProblem(None, "grantee", "an organisation sees its own records"))
+            problems.append(FieldProblem(None, "grantee",
+                                         N_("an organisation sees its own records")))
         if not reason.strip():
-            problems.append(FieldProblem(None, "reason", "say why the record is shared"))
+            problems.append(FieldProblem(None, "reason", N_("say why the record is shared")))
         if problems:
             raise ValidationFailed(problems)
         owned = self._session.scalars(select(row_type.id).where(

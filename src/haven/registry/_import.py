@@ -13,7 +13,7 @@ import csv
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -235,7 +235,7 @@ def _write_all(registry: Registry, scope: Scope, kind: RecordKind,
                 outcome = _write(tx, kind, record)
             except ValidationFailed as failure:
                 raise ValidationFailed(
-                    [FieldProblem(number, p.field, p.reason, p.value) for p in failure.problems]
+                    [replace(p, row=number) for p in failure.problems]
                 ) from None
             setattr(report, outcome, getattr(report, outcome) + 1)
         tx.record(AuditEvent(

@@ -12,6 +12,9 @@ from enum import StrEnum
 from functools import cache
 from typing import TypeVar
 
+from pydantic_core import PydanticCustomError
+
+from haven._text import N_
 from haven.standard._codes import (
     AgeBand,
     ExploitationForm,
@@ -137,7 +140,8 @@ def parse_code(enum_cls: type[E], raw: str | E) -> E:
     <ExploitationForm.LABOUR: 'labour'>
 
     Raises:
-        ValueError: the spelling is not known; the message lists the valid codes.
+        ValueError: the spelling is not known (a `PydanticCustomError` of type
+            "unknown_code"; its message lists the valid codes).
     """
     if isinstance(raw, enum_cls):
         return raw
@@ -145,7 +149,8 @@ def parse_code(enum_cls: type[E], raw: str | E) -> E:
     if member is not None:
         return member  # type: ignore[return-value]
     valid = ", ".join(member.value for member in enum_cls)
-    raise ValueError(f"unknown code; expected one of: {valid}")
+    raise PydanticCustomError("unknown_code", N_("unknown code; expected one of: {expected}"),
+                              {"expected": valid})
 
 
 @cache

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from haven._text import N_
 from haven.standard._codes import ExternalSystem, OrganisationType, RouteEventKind
 from haven.standard._types import Country, ExternalId, code_parser
 
@@ -68,7 +69,7 @@ class ExternalReference(BaseModel):
 def _route_in_order(events: list[RouteEvent]) -> list[RouteEvent]:
     dated = [e.on for e in events if e.on is not None]
     if dated != sorted(dated):
-        raise ValueError("route events must be listed in date order")
+        raise ValueError(N_("route events must be listed in date order"))
     return events
 
 

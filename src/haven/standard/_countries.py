@@ -11,6 +11,8 @@ from functools import cache
 
 import pycountry
 
+from haven._text import N_
+
 __all__ = [
     "EU27",
     "STATELESS",
@@ -59,7 +61,7 @@ def parse_country(raw: str) -> str:
     """
     code = _alpha2_codes().get(raw.strip().upper())
     if code is None:
-        raise ValueError("not an ISO 3166-1 country code")
+        raise ValueError(N_("not an ISO 3166-1 country code"))
     return code
 
 
@@ -73,7 +75,7 @@ def parse_citizenship(raw: str) -> str:
     try:
         return parse_country(key)
     except ValueError:
-        raise ValueError("not an ISO 3166-1 country code, STLS (stateless) or UNK") from None
+        raise ValueError(N_("not an ISO 3166-1 country code, STLS (stateless) or UNK")) from None
 
 
 def is_eu27(code: str) -> bool:

@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
 )
 
+from haven._text import N_
 from haven.standard._types import Country, PartialDate, PersonName, code_parser
 
 __all__ = ["DocumentKind", "DocumentNumber", "IdentifyingData"]
@@ -52,7 +53,7 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,30}$")
 def _check_phone(value: str) -> str:
     value = value.strip()
     if not _PHONE.match(value) or sum(c.isdigit() for c in value) < 5:
-        raise ValueError("not a phone number (digits, spaces, + ( ) . / - only)")
+        raise ValueError(N_("not a phone number (digits, spaces, + ( ) . / - only)"))
     return value
 
 

@@ -13,7 +13,9 @@ from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from haven._text import N_
 from haven.standard._codes import JusticeStage, PersonKind, Sex, SuspectRole
 from haven.standard._identity import IdentifyingData
 from haven.standard._types import Citizenship, ExternalId, RecordAttributes, code_parser
@@ -48,18 +50,18 @@ class _SuspectAttributes(RecordAttributes):
         ordered = sorted(events, key=lambda e: (e.on, e.stage.rank))
         verdicts = {e.stage for e in ordered} & {JusticeStage.CONVICTED, JusticeStage.ACQUITTED}
         if len(verdicts) > 1:
-            raise ValueError("a suspect cannot be both convicted and acquitted in one record")
+            raise ValueError(N_("a suspect cannot be both convicted and acquitted in one record"))
         for earlier, later in itertools.pairwise(ordered):
             if later.stage.rank < earlier.stage.rank:
-                raise ValueError(
-                    f"stage {later.stage.value} is dated after {earlier.stage.value}"
-                )
+                raise PydanticCustomError(
+                    "stage_order", N_("stage {later} is dated after {earlier}"),
+                    {"later": later.stage.value, "earlier": earlier.stage.value})
         return ordered
 
     @model_validator(mode="after")
     def _legal_persons_have_no_sex_or_age(self) -> Self:
         if self.person_kind is PersonKind.LEGAL and (self.sex is not None or self.age is not None):
-            raise ValueError("a legal person has no sex or age")
+            raise ValueError(N_("a legal person has no sex or age"))
         return self
 
     @computed_field  # type: ignore[prop-decorator]
@@ -81,9 +83,10 @@ class SuspectCreate(_SuspectAttributes):
         if ident is None:
             return self
         if self.person_kind is PersonKind.LEGAL and (ident.given_names or ident.date_of_birth):
-            raise ValueError("a legal person has an organisation name, not given names or birth")
+            raise ValueError(
+                N_("a legal person has an organisation name, not given names or birth"))
         if self.person_kind is PersonKind.NATURAL and ident.registration_number:
-            raise ValueError("a registration number belongs to a legal person")
+            raise ValueError(N_("a registration number belongs to a legal person"))
         return self
 
 

@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from haven._text import N_
 from haven.standard._aliases import parse_code
 from haven.standard._countries import parse_citizenship, parse_country
 
@@ -77,7 +78,7 @@ def _check_external_id(value: str) -> str:
     value = value.strip()
     if not _EXTERNAL_ID.match(value):
         raise ValueError(
-            "an id is 1-100 letters, digits and . _ / : - (starting with a letter or digit)"
+            N_("an id is 1-100 letters, digits and . _ / : - (starting with a letter or digit)")
         )
     return value
 
@@ -92,14 +93,14 @@ _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 def _check_partial_date(value: str) -> str:
     match = _PARTIAL_DATE.match(value)
     if match is None:
-        raise ValueError("expected YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(N_("expected YYYY, YYYY-MM or YYYY-MM-DD"))
     year, month, day = match.groups()
     if not 1900 <= int(year) <= 2100:
-        raise ValueError("year out of range 1900-2100")
+        raise ValueError(N_("year out of range 1900-2100"))
     try:
         date(int(year), int(month or 1), int(day or 1))
     except ValueError:
-        raise ValueError("not a calendar date") from None
+        raise ValueError(N_("not a calendar date")) from None
     return value
 
 

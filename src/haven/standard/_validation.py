@@ -2,7 +2,9 @@
 
 Pydantic's errors are turned into `FieldProblem`s that name the row, the field and the reason.
 The offending value is shown truncated, except for identifying fields, whose values are never
-echoed (they may be a victim's name): only their length is.
+echoed (they may be a victim's name): only their length is. Each problem also carries
+Pydantic's error type as its `code` and the error's context (limits, expected codes) as its
+`params`, so that the web can word the reason in the user's language.
 """
 
 from __future__ import annotations
@@ -70,6 +72,20 @@ def _reason(error: Mapping[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _params(error: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The error's context as text, minus what could echo the input.
+
+    Pydantic's context holds limits and expected values ("max_length", "expected"), and for
+    a `ValueError` raised in a validator the exception itself, which is dropped: its text is
+    already the reason. A context value equal to the input (a union's unknown tag, say) is
+    dropped too, so that params never carry what the user typed.
+    """
+    given = error.get("input")
+    shown = None if given is None or isinstance(given, dict | list) else str(given)
+    return tuple((str(key), str(value)) for key, value in (error.get("ctx") or {}).items()
+                 if not isinstance(value, BaseException) and str(value) != shown)
+
+
 def problems_from(error: ValidationError, row: int | None = None) -> list[FieldProblem]:
     """Every problem in a Pydantic error as a `FieldProblem`, values truncated or withheld."""
     return problems_from_errors(error.errors(include_url=False), row)
@@ -87,6 +103,8 @@ def problems_from_errors(errors: Iterable[Mapping[str, Any]], row: int | None = 
                 field=_field_path(loc),
                 reason=_reason(item),
                 value=_shown_value(loc, item.get("input")),
+                code=str(item.get("type") or "value_error"),
+                params=_params(item),
             )
         )
     return problems

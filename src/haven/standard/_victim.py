@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from haven._text import N_
 from haven.standard._codes import (
     ADULT_AGE,
     AgeBand,
@@ -90,7 +91,8 @@ class Exploitation(BaseModel):
     @model_validator(mode="after")
     def _sector_only_for_work(self) -> Self:
         if self.sector is not None and self.form not in _FORMS_WITH_SECTOR:
-            raise ValueError("a sector (ISIC section) applies only to labour or domestic servitude")
+            raise ValueError(
+                N_("a sector (ISIC section) applies only to labour or domestic servitude"))
         return self
 
 
@@ -109,7 +111,7 @@ class Recruitment(BaseModel):
     @model_validator(mode="after")
     def _platform_only_online(self) -> Self:
         if self.platform is not None and not self.method.is_online:
-            raise ValueError("an online platform needs an online recruitment method")
+            raise ValueError(N_("an online platform needs an online recruitment method"))
         return self
 
 
@@ -138,7 +140,7 @@ class _VictimAttributes(RecordAttributes):
         unique = list(dict.fromkeys(values))
         special = {STATELESS, UNKNOWN_CITIZENSHIP} & set(unique)
         if special and len(unique) > 1:
-            raise ValueError("stateless or unknown cannot be combined with another citizenship")
+            raise ValueError(N_("stateless or unknown cannot be combined with another citizenship"))
         return unique
 
     @field_validator("exploitation")
@@ -146,7 +148,7 @@ class _VictimAttributes(RecordAttributes):
     def _one_entry_per_form(cls, values: list[Exploitation]) -> list[Exploitation]:
         forms = [v.form for v in values]
         if len(set(forms)) != len(forms):
-            raise ValueError("each form of exploitation may be listed once")
+            raise ValueError(N_("each form of exploitation may be listed once"))
         return values
 
     @field_validator("means_of_control", "vulnerabilities")
@@ -159,7 +161,7 @@ class _VictimAttributes(RecordAttributes):
     def _not_in_future(cls, value: date, info: ValidationInfo) -> date:
         today = (info.context or {}).get("today") or date.today()
         if value > today:
-            raise ValueError("registration date lies in the future")
+            raise ValueError(N_("registration date lies in the future"))
         return value
 
     @model_validator(mode="after")
@@ -173,7 +175,7 @@ class _VictimAttributes(RecordAttributes):
             and self.age_at_registration is not None
             and self.age_at_registration >= ADULT_AGE
         ):
-            raise ValueError("unaccompanied_minor is flagged but the age is 18 or over")
+            raise ValueError(N_("unaccompanied_minor is flagged but the age is 18 or over"))
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -202,10 +204,10 @@ class VictimCreate(_VictimAttributes):
         if dob is None:
             return self
         if partial_date_bounds(dob)[0] > self.registered_on:
-            raise ValueError("date of birth lies after the registration date")
+            raise ValueError(N_("date of birth lies after the registration date"))
         derived, estimated = age_from_date_of_birth(dob, self.registered_on)
         if self.age_at_registration is not None and abs(self.age_at_registration - derived) > 1:
-            raise ValueError("age_at_registration contradicts the date of birth")
+            raise ValueError(N_("age_at_registration contradicts the date of birth"))
         # Validation already ran on the given age; assigning through __dict__ avoids re-running
         # validators while keeping the derived value authoritative.
         self.__dict__["age_at_registration"] = derived

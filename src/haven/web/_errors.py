@@ -22,7 +22,8 @@ def _body(error: HavenError) -> dict[str, object]:
     body: dict[str, object] = {"error": type(error).__name__, "detail": str(error)}
     if isinstance(error, ValidationFailed):
         body["problems"] = [
-            {"row": p.row, "field": p.field, "reason": p.reason, "value": p.value}
+            {"row": p.row, "field": p.field, "reason": p.reason, "value": p.value,
+             "code": p.code}
             for p in error.problems
         ]
     return body

@@ -19,7 +19,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from haven.exceptions import FieldProblem
 from haven.web._labels import LABELS
+from haven.web._reasons import reason_text
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES_DIR", "Translator", "available_locales", "translator"]
 
@@ -53,7 +55,10 @@ def _translations(code: str) -> NullTranslations:
 
 @dataclass(frozen=True, slots=True)
 class Translator:
-    """What templates call: `_("text")`, `ngettext("one", "many", n)`, `label(code)`."""
+    """What templates call: `_("text")`, `ngettext("one", "many", n)`, `label(code)`.
+
+    Pages show a `FieldProblem` with `reason(problem)`.
+    """
 
     locale: str
     gettext: Callable[[str], str]
@@ -73,6 +78,10 @@ class Translator:
         enum_cls = kind or (type(code) if isinstance(code, StrEnum) else None)
         english = LABELS.get(enum_cls, {}).get(str(code)) if enum_cls else None
         return self.gettext(english) if english else str(code)
+
+    def reason(self, problem: FieldProblem) -> str:
+        """Why a field was refused, in this language (English where there is no translation)."""
+        return reason_text(problem, self.gettext, self.plural)
 
 
 def pick_locale(wanted: str | None) -> str:

@@ -16,6 +16,7 @@ from haven.registry import export_records, export_xlsx
 from haven.standard import OrganisationCreate, OrganisationType, validate_record
 from haven.web._auth import SessionDep
 from haven.web._deps import accounts_of, registry_of
+from haven.web._i18n import translator
 from haven.web._render import render
 
 __all__ = ["router"]
@@ -52,7 +53,8 @@ async def create_user(request: Request, info: SessionDep) -> Response:
             "locale": form.get("locale") or "en"})
         accounts_of(request).create_user(info.principal, organisation_id, user)
     except ValidationFailed as failure:
-        message = "; ".join(f"{p.field}: {p.reason}" for p in failure.problems)
+        _ = translator(info.principal.locale)
+        message = "; ".join(f"{p.field}: {_.reason(p)}" for p in failure.problems)
         return _users_page(request, info, organisation_id, message, 422)
     except HavenError as error:
         if error.status_code == 403 and "password" not in str(error):
@@ -91,7 +93,8 @@ def create_organisation(
                                                       "country": country, "type": type})
         registry_of(request).create_organisation(scope, record)
     except ValidationFailed as failure:
-        message = "; ".join(f"{p.field}: {p.reason}" for p in failure.problems)
+        _ = translator(info.principal.locale)
+        message = "; ".join(f"{p.field}: {_.reason(p)}" for p in failure.problems)
         return organisations(request, info, error=message)
     return RedirectResponse("/admin/organisations", status_code=303)
 

@@ -43,7 +43,8 @@ from haven.referral import (
 from haven.registry import Transaction
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
-from haven.web._i18n import translator
+from haven.web._i18n import Translator, translator
+from haven.web._labels import N_
 from haven.web._referral_labels import (
     EVENT_FIELDS,
     EVENT_LABELS,
@@ -104,10 +105,10 @@ def pathway_page(request: Request, info: SessionDep, victim_id: uuid.UUID) -> HT
     return _page(request, info, victim_id)
 
 
-def _problems(problems: tuple[FieldProblem, ...]) -> Errors:
+def _problems(problems: tuple[FieldProblem, ...], _: Translator) -> Errors:
     found: Errors = {}
     for problem in problems:
-        found.setdefault(problem.field.split(".")[0], []).append(problem.reason)
+        found.setdefault(problem.field.split(".")[0], []).append(_.reason(problem))
     return found
 
 
@@ -156,7 +157,7 @@ def _event_data(kind: str, form: FormData) -> tuple[dict[str, Any], Errors]:
             if value.isdigit():
                 data[field.name] = int(value)
             else:
-                errors[field.name] = ["a whole number"]
+                errors[field.name] = [N_("a whole number")]
         elif value and field.kind != "yesno":
             data[field.name] = value
     return data, errors
@@ -179,7 +180,7 @@ async def record_step(request: Request, info: SessionDep, pathway_id: uuid.UUID)
         with registry_of(request).transaction(scope) as tx:
             record(tx, pathway_id, event, version=version)
     except ValidationFailed as failure:
-        errors = {**_problems(failure.problems), **errors}
+        errors = {**_problems(failure.problems, translator(info.principal.locale)), **errors}
     except ForbiddenTransition as error:
         errors = {"_": [error.reason]}
     except Conflict as error:
@@ -193,11 +194,11 @@ async def record_step(request: Request, info: SessionDep, pathway_id: uuid.UUID)
 def _consent_problems(form: FormData, purposes: list[str]) -> Errors:
     errors: Errors = {}
     if not purposes:
-        errors["purposes"] = ["choose services, disclosure or both"]
+        errors["purposes"] = [N_("choose services, disclosure or both")]
     if str(form.get("basis") or "") not in {b.value for b in ConsentBasis}:
-        errors["basis"] = ["choose consent or a legal ground"]
+        errors["basis"] = [N_("choose consent or a legal ground")]
     if str(form.get("given_by") or "person") not in {g.value for g in GivenBy}:
-        errors["given_by"] = ["the person or the guardian"]
+        errors["given_by"] = [N_("the person or the guardian")]
     return errors
 
 
@@ -215,12 +216,12 @@ async def add_consent(request: Request, info: SessionDep, pathway_id: uuid.UUID)
     if recipient.startswith("installation:"):  # a partner installation, for a transnational
         installation = recipient.removeprefix("installation:")
         if installation not in {p.installation_id for p in list_partners(registry_of(request))}:
-            errors["recipient"] = ["not a partner installation"]
+            errors["recipient"] = [N_("not a partner installation")]
     else:
         try:
             recipient_id = uuid.UUID(recipient) if recipient else None
         except ValueError:
-            errors["recipient"] = ["not an organisation"]
+            errors["recipient"] = [N_("not an organisation")]
     if not errors:
         try:
             with registry_of(request).transaction(scope) as tx:
@@ -236,7 +237,7 @@ async def add_consent(request: Request, info: SessionDep, pathway_id: uuid.UUID)
                         legal_ground=str(form.get("legal_ground") or "") or None,
                         reason=str(form.get("reason") or "") or None)
         except ValidationFailed as failure:
-            errors = _problems(failure.problems)
+            errors = _problems(failure.problems, translator(info.principal.locale))
         except HavenError as error:
             errors = {"_": [str(error)]}
     if errors:

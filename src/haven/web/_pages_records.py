@@ -109,7 +109,7 @@ def _errors_by_field(problems: tuple[FieldProblem, ...], _: Translator) -> dict[
         base = re.split(r"[\[.]", problem.field, maxsplit=1)[0]
         if base == "recruitment":
             base = "recruitment_method"
-        errors.setdefault(base, []).append(_(problem.reason))
+        errors.setdefault(base, []).append(_.reason(problem))
     return errors
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from haven._text import N_
 from haven.access import Permission, Principal, can, record_scope
 from haven.exceptions import FieldProblem, HavenError, ValidationFailed
 from haven.identification import assess
@@ -118,7 +119,7 @@ def _uuid(value: str, name: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value) if value else None
     except ValueError:
-        raise ValidationFailed([FieldProblem(None, name, "not a valid choice")]) from None
+        raise ValidationFailed([FieldProblem(None, name, N_("not a valid choice"))]) from None
 
 
 def _request(tx: Transaction, pathway_id: uuid.UUID, values: dict[str, Any]) -> uuid.UUID:
@@ -127,11 +128,11 @@ def _request(tx: Transaction, pathway_id: uuid.UUID, values: dict[str, Any]) -> 
     if service_id is not None:
         found = next((s for s in services(tx) if s.id == service_id), None)
         if found is None:
-            raise ValidationFailed([FieldProblem(None, "service", "not in the directory")])
+            raise ValidationFailed([FieldProblem(None, "service", N_("not in the directory"))])
         organisation_id = found.organisation_id
     if organisation_id is None:
         raise ValidationFailed([FieldProblem(None, "organisation",
-                                             "choose a service or an organisation")])
+                                             N_("choose a service or an organisation"))])
     referral = request_referral(tx, pathway_id, organisation_id, reason=values["reason"],
                                 fields=frozenset(values["fields"]), service_id=service_id)
     return get_pathway(tx, referral.pathway_id).victim_id
@@ -155,7 +156,7 @@ async def refer(request: Request, info: SessionDep, pathway_id: uuid.UUID) -> Re
         errors: dict[str, list[str]] = {}
         for problem in failure.problems:
             errors.setdefault(problem.field.replace("to_organisation_id", "organisation"),
-                              []).append(problem.reason)
+                              []).append(_.reason(problem))
         return _refer_page(request, info, pathway_id, values=values, errors=errors,
                            status_code=422)
     except ConsentMissing:
@@ -241,7 +242,7 @@ async def referral_step(request: Request, info: SessionDep, referral_id: uuid.UU
     scope = record_scope(info.principal, Permission.MANAGE_REFERRALS)
     template = _STEPS.get(step)
     if template is None:
-        raise ValidationFailed([FieldProblem(None, "step", "accept, reject, done or revoke")])
+        raise ValidationFailed([FieldProblem(None, "step", N_("accept, reject, done or revoke"))])
     form = await request.form()
     _ = translator(info.principal.locale)
     try:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from haven._text import N_
 from haven.access import Permission, can, record_scope
 from haven.exceptions import FieldProblem, HavenError, ValidationFailed
 from haven.identification import Assessment, ChecklistKind, assess, checklists
@@ -40,7 +41,7 @@ def _kinds(values: list[str]) -> list[ChecklistKind]:
         try:
             kinds.append(ChecklistKind(value))
         except ValueError:
-            raise ValidationFailed([FieldProblem(None, "kinds", "not a checklist",
+            raise ValidationFailed([FieldProblem(None, "kinds", N_("not a checklist"),
                                                  value=value[:40])]) from None
     return [k for k in ChecklistKind if k in kinds] or [ChecklistKind.GENERAL]
 
@@ -48,7 +49,7 @@ def _kinds(values: list[str]) -> list[ChecklistKind]:
 def _errors(problems: tuple[FieldProblem, ...], _: Translator) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for problem in problems:
-        found.setdefault(problem.field.split(".")[0].split("[")[0], []).append(_(problem.reason))
+        found.setdefault(problem.field.split(".")[0].split("[")[0], []).append(_.reason(problem))
     return found
 
 
@@ -83,7 +84,7 @@ def _answers(form: FormData) -> tuple[list[ChecklistKind], dict[str, str], str]:
 
 def _assess(kinds: list[ChecklistKind], answers: dict[str, str], age: str) -> Assessment:
     if age and not (age.isdigit() and int(age) <= 120):
-        raise ValidationFailed([FieldProblem(None, "age", "a whole number of years, 0-120")])
+        raise ValidationFailed([FieldProblem(None, "age", N_("a whole number of years, 0-120"))])
     return assess(answers, kinds=kinds, age=int(age) if age else None)
 
 
@@ -160,7 +161,7 @@ async def open_from_screening(request: Request, info: SessionDep) -> Response:
                 found = tx.victims.find(values.get("existing", ""))
                 if found is None:
                     raise ValidationFailed([FieldProblem(None, "existing",
-                                                         "no record with this id")])
+                                                         N_("no record with this id"))])
                 victim_id = found.id
             open_pathway(tx, victim_id, on=detected, reason=values["reason"], assessment=result)
     except ValidationFailed as failure:

@@ -13,12 +13,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from haven._text import N_
 from haven.access import Permission, record_scope
 from haven.exceptions import FieldProblem, HavenError, ValidationFailed
 from haven.referral import AssistanceKind, ServiceCreate, add_service, services, set_capacity
 from haven.standard import Sex
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
+from haven.web._i18n import translator
 from haven.web._pages_pathway import organisation_names
 from haven.web._render import render
 
@@ -52,7 +54,7 @@ def _number(form: FormData, name: str, problems: list[FieldProblem]) -> int | No
     if not value:
         return None
     if not value.isdigit():
-        problems.append(FieldProblem(None, name, "a whole number"))
+        problems.append(FieldProblem(None, name, N_("a whole number")))
         return None
     return int(value)
 
@@ -62,7 +64,7 @@ def _service(form: FormData) -> ServiceCreate:
     try:
         kind = AssistanceKind(str(form.get("kind") or ""))
     except ValueError:
-        problems.append(FieldProblem(None, "kind", "choose a kind of service"))
+        problems.append(FieldProblem(None, "kind", N_("choose a kind of service")))
         kind = AssistanceKind.SHELTER
     numbers = {n: _number(form, n, problems) for n in ("places_total", "min_age", "max_age")}
     sexes = frozenset(Sex(s) for s in form.getlist("sexes") if s in set(Sex))
@@ -82,6 +84,7 @@ def _service(form: FormData) -> ServiceCreate:
 async def add(request: Request, info: SessionDep) -> Response:
     scope = record_scope(info.principal, Permission.MANAGE_REFERRALS)
     form = await request.form()
+    _ = translator(info.principal.locale)
     try:
         service = _service(form)
         with registry_of(request).transaction(scope) as tx:
@@ -89,7 +92,7 @@ async def add(request: Request, info: SessionDep) -> Response:
     except ValidationFailed as failure:
         errors: dict[str, list[str]] = {}
         for problem in failure.problems:
-            errors.setdefault(problem.field, []).append(problem.reason)
+            errors.setdefault(problem.field, []).append(_.reason(problem))
         values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
         return _page(request, info, values={**values, "sexes": form.getlist("sexes")},
                      errors=errors, status_code=422)
@@ -110,7 +113,8 @@ async def capacity(request: Request, info: SessionDep, service_id: uuid.UUID) ->
             set_capacity(tx, service_id, places_total=places,
                          active=form.get("withdraw") != "yes")
     except HavenError as error:
-        reasons = ([p.reason for p in error.problems] if isinstance(error, ValidationFailed)
+        _ = translator(info.principal.locale)
+        reasons = ([_.reason(p) for p in error.problems] if isinstance(error, ValidationFailed)
                    else [str(error)])
         return _page(request, info, errors={"_": reasons}, status_code=error.status_code)
     return RedirectResponse("/services", status_code=303)

@@ -182,7 +182,8 @@ async def send(request: Request, info: SessionDep, pathway_id: uuid.UUID) -> Res
     except ValidationFailed as failure:
         found: Errors = {}
         for problem in failure.problems:
-            found.setdefault(problem.field, []).append(problem.reason)
+            found.setdefault(problem.field, []).append(
+                translator(info.principal.locale).reason(problem))
         return _page(request, info, pathway_id, values=values, errors=found, status_code=422)
     except DeliveryFailed as failure:
         if failure.package_id is None:  # pragma: no cover - send_referral always names it
