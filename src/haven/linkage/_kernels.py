@@ -3,10 +3,11 @@
 Encodings are rows of uint64 words. The intersection count of two rows is the popcount of
 their AND (`np.bitwise_count`, NumPy >= 2). The all-pairs kernel works on tiles of 8 rows x
 1,024 columns with the columns stored word-major, so that each ufunc runs over 1,024
-contiguous words instead of NumPy's slow 16-word inner loops; the per-word byte counts are
-then read as uint64 and summed in 16-bit lanes (four pairs per word), and the threshold is
-tested in those lanes too, so only the few groups holding a possible match are summed
-exactly. Rows are spread over threads: NumPy releases the GIL inside ufuncs.
+contiguous words instead of NumPy's slow 16-word inner loops; the per-word popcounts are
+written as 16-bit values, read as uint64 (four pairs per word) and summed over the words in
+one reduction, and the threshold is tested in those 16-bit lanes too, so only the few groups
+holding a possible match are summed again exactly. Rows are spread over threads: NumPy
+releases the GIL inside ufuncs.
 """
 
 from __future__ import annotations
@@ -76,16 +77,15 @@ _TILE_COLUMNS = 1024  # 8 x 16 words x 1,024 x 8 bytes = 1 MB of AND results per
 
 @dataclass(frozen=True)
 class _Layout:
-    """`b` transposed to word-major (words x columns, zero-padded to whole tiles) and the
-    per-row terms of the conservative lane threshold.
+    """`b` transposed to word-major (words x columns, zero-padded to whole tiles) and
+    floor(t/2 |b_j|) packed four columns per uint64 (16-bit lanes), for the lane test.
 
     With word-major columns, every ufunc below runs over long contiguous rows instead of
     16-word snippets (NumPy's per-inner-loop overhead dominated the row-major kernel).
     """
 
     columns: npt.NDArray[np.uint64]     # (words, padded m)
-    need_b: npt.NDArray[np.uint64]      # floor(t/2 * |b_j|) in lanes, even columns (lo)
-    need_b_odd: npt.NDArray[np.uint64]  # the same for odd columns (hi)
+    need_b: npt.NDArray[np.uint64]      # (padded m / 4,): lane L of word k is column 4k + L
     words: int
 
 
@@ -96,54 +96,37 @@ def _layout(b: Bits, threshold: float, words: int, tile: int) -> _Layout:
     columns[: b.shape[1], :m] = b.T
     half = np.zeros(padded, np.int64)
     half[:m] = np.floor(min(threshold, 1.0) / 2 * np.bitwise_count(b).sum(axis=1, dtype=np.int64))
-    lanes = np.clip(half, 0, _MAX_LANE_COUNT).astype(np.uint16).reshape(-1, 8)
-    # Lane L of word k holds column 8k + 2L (even) or 8k + 2L + 1 (odd).
-    need_b = np.ascontiguousarray(lanes[:, 0::2]).view(np.uint64).ravel()
-    need_b_odd = np.ascontiguousarray(lanes[:, 1::2]).view(np.uint64).ravel()
-    return _Layout(columns, need_b, need_b_odd, words)
+    lanes = np.clip(half, 0, _MAX_LANE_COUNT).astype("<u2")
+    return _Layout(columns, lanes.view("<u8").astype(np.uint64), words)
 
 
 class _Tile:
     """Buffers of one worker, reused for every tile (allocation costs as much as the AND)."""
 
     def __init__(self, rows: int, words: int, columns: int) -> None:
-        groups = columns // 8
         self.anded = np.empty((rows, words, columns), np.uint64)
-        self.counts = np.empty((rows, words, columns), np.uint8)
-        # Byte counts of 8 columns per uint64; word pairs summed (<= 128 per byte).
-        lanes = self.counts.view(np.uint64).reshape(rows, words // 2, 2, groups)
-        self.first, self.second = lanes[:, :, 0], lanes[:, :, 1]
-        self.pairs = np.empty((rows, words // 2, groups), np.uint64)
-        self.scratch = np.empty_like(self.pairs)
-        self.even = np.empty((rows, groups), np.uint64)
-        self.odd = np.empty((rows, groups), np.uint64)
-        self.offset = np.empty((rows, groups), np.uint64)
-        self.offset_odd = np.empty((rows, groups), np.uint64)
+        # Popcounts straight into 16-bit lanes: read as uint64, a word holds four columns'
+        # counts, and summing over the words cannot overflow (at most 64 x words < 2**15).
+        self.counts = np.empty((rows, words, columns), "<u2")
+        self.lanes = self.counts.view("<u8")
+        self.sums = np.empty((rows, columns // 4), np.uint64)
+        self.offset = np.empty((rows, columns // 4), np.uint64)
 
     def candidates(self, a_rows: Bits, columns: Bits, offset_a: npt.NDArray[np.uint64],
-                   need_b: npt.NDArray[np.uint64], need_b_odd: npt.NDArray[np.uint64]
-                   ) -> npt.NDArray[np.intp]:
-        """Fill `counts` with per-word popcounts of every AND and return the (row, 8-column
-        group) cells where some pair may reach the threshold (a conservative test)."""
+                   need_b: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
+        """Count every pair of the tile and return the (row, 4-column group) cells where
+        some pair may reach the threshold (a conservative test)."""
         np.bitwise_and(a_rows[:, :, None], columns[None, :, :], out=self.anded)
         np.bitwise_count(self.anded, out=self.counts)
-        np.add(self.first, self.second, out=self.pairs)
-        np.bitwise_and(self.pairs, _LOW_BYTES, out=self.scratch)
-        np.add.reduce(self.scratch, axis=1, out=self.even)   # even columns, 16-bit lanes
-        np.right_shift(self.pairs, _EIGHT, out=self.pairs)
-        np.bitwise_and(self.pairs, _LOW_BYTES, out=self.pairs)
-        np.add.reduce(self.pairs, axis=1, out=self.odd)      # odd columns
+        np.add.reduce(self.lanes, axis=1, out=self.sums)
         # count + (0x8000 - need) has its lane's top bit set iff count >= need; lanes
         # cannot borrow or carry because counts and needs stay below 0x8000.
         np.subtract(offset_a[:, None], need_b[None, :], out=self.offset)
-        np.subtract(offset_a[:, None], need_b_odd[None, :], out=self.offset_odd)
-        np.add(self.even, self.offset, out=self.even)
-        np.add(self.odd, self.offset_odd, out=self.odd)
-        np.bitwise_or(self.even, self.odd, out=self.even)
-        np.bitwise_and(self.even, _HIGH_LANE_BITS, out=self.even)
-        if not self.even.any():
+        np.add(self.sums, self.offset, out=self.sums)
+        np.bitwise_and(self.sums, _HIGH_LANE_BITS, out=self.sums)
+        if not self.sums.any():
             return np.zeros((2, 0), np.intp)
-        return np.array(np.nonzero(self.even), dtype=np.intp)
+        return np.array(np.nonzero(self.sums), dtype=np.intp)
 
 
 def _dense_worker(a: Bits, b: Bits, layout: _Layout, rows: slice, threshold: float,
@@ -152,7 +135,7 @@ def _dense_worker(a: Bits, b: Bits, layout: _Layout, rows: slice, threshold: flo
     """Pairs of rows `rows` of `a` with every row of `b` reaching `threshold`.
 
     A cheap lane test (count >= floor(t/2 |a|) - 1 + floor(t/2 |b|), never above the exact
-    bound) marks groups of 8 columns; after all tiles, only the pairs of marked groups are
+    bound) marks groups of 4 columns; after all tiles, only the pairs of marked groups are
     counted again exactly (a gather) and checked in float64.
     """
     tile_rows, tile_columns = _TILE_ROWS, _TILE_COLUMNS
@@ -172,17 +155,16 @@ def _dense_worker(a: Bits, b: Bits, layout: _Layout, rows: slice, threshold: flo
         offset_rows[: stop - start] -= lane_a[start:stop] * _SUM_LANES
         first = start + 1 if same else 0  # with `same`, only pairs i < j
         for left in range(first - first % tile_columns, padded_m, tile_columns):
-            groups = slice(left // 8, (left + tile_columns) // 8)
+            groups = slice(left // 4, (left + tile_columns) // 4)
             cells = tile.candidates(a_rows, layout.columns[:, left:left + tile_columns],
-                                    offset_rows, layout.need_b[groups],
-                                    layout.need_b_odd[groups])
+                                    offset_rows, layout.need_b[groups])
             if cells.shape[1]:
                 marked_rows.append(cells[0] + start)
-                marked_columns.append(cells[1] * 8 + left)
+                marked_columns.append(cells[1] * 4 + left)
     if not marked_rows:
         return _concat([])
-    i = np.repeat(np.concatenate(marked_rows), 8).astype(np.int64)
-    j = (np.concatenate(marked_columns)[:, None] + np.arange(8)).ravel().astype(np.int64)
+    i = np.repeat(np.concatenate(marked_rows), 4).astype(np.int64)
+    j = (np.concatenate(marked_columns)[:, None] + np.arange(4)).ravel().astype(np.int64)
     keep = (i < rows.stop) & (j < len(b))
     if same:
         keep &= i < j
@@ -215,7 +197,7 @@ def dice_threshold_dense(a: Bits, b: Bits, threshold: float, *, same: bool = Fal
     """All pairs (i, j) of rows of `a` x `b` with Dice >= threshold.
 
     Every one of the len(a) x len(b) pairs is counted (AND and popcount of all its words);
-    the threshold test runs on four pairs per uint64 word, and only groups of eight pairs
+    the threshold test runs on four pairs per uint64 word, and only groups of four pairs
     holding a possible hit are summed and divided exactly.
 
     Args:
@@ -231,7 +213,7 @@ def dice_threshold_dense(a: Bits, b: Bits, threshold: float, *, same: bool = Fal
     pop_a = np.bitwise_count(a).sum(axis=1, dtype=np.int64)
     pop_b = np.bitwise_count(b).sum(axis=1, dtype=np.int64)
     spans = _spans(len(a), threads or worker_count())
-    words = a.shape[1] + a.shape[1] % 2
+    words = a.shape[1]
     if words * 64 > _MAX_LANE_COUNT:
         def task(rows: slice) -> Found:
             return _dense_fallback(a, b, rows, threshold, same, pop_a, pop_b)
