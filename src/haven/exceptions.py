@@ -73,9 +73,11 @@ class FieldProblem:
     params: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def templated(cls, row: int | None, field: str, code: str, template: str,
+    def templated(cls, row: int | None, field: str, code: str, template: str, /,
                   **params: object) -> FieldProblem:
         """A problem whose reason fills `template`'s `{name}` placeholders from `params`.
+
+        The first four are positional only, so that a param may be called `row` or `field`.
 
         >>> FieldProblem.templated(None, "reason", "reason_too_long",
         ...                        "at most {max_length} characters", max_length=500).reason

@@ -24,6 +24,8 @@ CATALOGS = sorted(LOCALES_DIR.glob("*/LC_MESSAGES/haven.po"))
 EXTRACT = ["extract", "-F", "babel.cfg", "-k", "_", "-k", "N_", "--no-location",
            "--sort-output", "--project", "Haven"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]")
+# Validation reasons are `str.format` templates, as Pydantic's are (haven.web._reasons).
+BRACED = re.compile(r"\{(\w+)\}")
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
@@ -83,13 +85,21 @@ def test_translations_keep_the_placeholders(path: Path) -> None:
             if not msgstr:
                 continue  # untranslated: the test above says so
             names = sorted(PLACEHOLDER.findall(msgid))
-            if sorted(PLACEHOLDER.findall(msgstr)) != names:
+            braced = sorted(BRACED.findall(msgid))
+            if (sorted(PLACEHOLDER.findall(msgstr)) != names
+                    or sorted(BRACED.findall(msgstr)) != braced):
                 wrong.append(msgid)
             elif names:
                 # The translator formats with `%`: a stray `%` would break the page.
                 try:
                     msgstr % dict.fromkeys(names, "x")
                 except (KeyError, ValueError, TypeError):
+                    wrong.append(msgid)
+            elif braced:
+                # A reason is filled with `str.format`: a stray brace would lose the wording.
+                try:
+                    msgstr.format_map(dict.fromkeys(braced, "x"))
+                except (KeyError, ValueError, IndexError):
                     wrong.append(msgid)
     assert not wrong, f"{path.relative_to(ROOT)}: placeholders differ in {wrong}"
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from haven._text import N_
 from haven.exceptions import FieldProblem, ImportFailed, ValidationFailed
 from haven.registry._audit import AuditEvent
 from haven.registry._registry import Registry, Transaction
@@ -195,9 +196,10 @@ def import_file(
         if not isinstance(result, list):
             external_id = str(getattr(result, "external_id", ""))
             if external_id in first_seen:
-                problems = [FieldProblem(row.number, "external_id",
-                                         f"repeats row {first_seen[external_id]}",
-                                         value=external_id)]
+                repeated = FieldProblem.templated(row.number, "external_id", "repeats_row",
+                                                  N_("repeats row {row}"),
+                                                  row=first_seen[external_id])
+                problems = [replace(repeated, value=external_id)]
             else:
                 first_seen[external_id] = row.number
                 valid.append((row.number, result))

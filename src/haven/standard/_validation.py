@@ -72,18 +72,33 @@ def _reason(error: Mapping[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
+# Context keys in which Pydantic repeats the input (a union's unknown tag).
+_ECHOES = frozenset({"tag"})
+
+
 def _params(error: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The error's context as text, minus what could echo the input.
+    """The error's context as text, minus anything that repeats the input.
 
     Pydantic's context holds limits and expected values ("max_length", "expected"), and for
     a `ValueError` raised in a validator the exception itself, which is dropped: its text is
-    already the reason. A context value equal to the input (a union's unknown tag, say) is
-    dropped too, so that params never carry what the user typed.
+    already the reason. Keys that repeat the input are dropped, and on an identifying field
+    so is any value that contains the input: params never carry a name or a number typed.
     """
+    loc = tuple(error.get("loc") or ())
     given = error.get("input")
-    shown = None if given is None or isinstance(given, dict | list) else str(given)
-    return tuple((str(key), str(value)) for key, value in (error.get("ctx") or {}).items()
-                 if not isinstance(value, BaseException) and str(value) != shown)
+    typed = "" if given is None or isinstance(given, dict | list) else str(given)
+    identifying = any(str(part) in IDENTIFYING_FIELDS for part in loc)
+    params = ((str(key), _text(value)) for key, value in (error.get("ctx") or {}).items()
+              if not isinstance(value, BaseException) and key not in _ECHOES)
+    return tuple((key, text) for key, text in params
+                 if not (identifying and typed and typed in text))
+
+
+def _text(value: object) -> str:
+    # As Pydantic writes a limit in its message: a whole float without ".0" ("greater than 0").
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def problems_from(error: ValidationError, row: int | None = None) -> list[FieldProblem]:

@@ -74,6 +74,7 @@ TEMPLATES: dict[str, Template] = {
     "unknown_fields": N_("fields outside the transnational set: {fields}"),
     "reason_too_long": N_("at most {max_length} characters"),
     "places_taken": N_("{taken} place(s) are taken"),
+    "repeats_row": N_("repeats row {row}"),
 }
 
 # What Pydantic puts in the `error` param of a date, datetime, UUID or JSON error (English,
