@@ -63,7 +63,8 @@ FEBRL_SPEC = EncodingSpec(extra_fields=tuple(FieldWeight(c, k) for c, k in (
     ("street_number", 4), ("address_1", 4), ("address_2", 3), ("suburb", 5), ("postcode", 6),
     ("state", 2))))
 # Chosen on FEBRL3 (bench section febrl3 never sees FEBRL4 while tuning).
-FEBRL_HUB = HubOptions(threshold=0.70, min_dice=0.66, min_support=0.60, one_per_source=True)
+FEBRL_HUB = HubOptions(threshold=0.70, min_dice=0.66, min_support=0.60, one_per_source=True,
+                       scale_threshold=0.0)
 
 
 def _show(name: str, figures: dict[str, Any]) -> None:

@@ -133,3 +133,13 @@ def test_scores_follow_registration_gap_country_and_citizenship() -> None:
         0.8 - opts.citizenship_penalty])   # other country (no bonus), citizenships differ
     bare = EncodedParty("a", list("abcde"), bits, "s", "c")
     assert adjust_scores([bare], i, j, np.full(4, 0.8), opts).tolist() == [0.8] * 4
+
+
+def test_thresholds_rise_with_the_number_of_records() -> None:
+    opts = HubOptions()
+    assert opts.scaled(1_000) == (opts.threshold, opts.min_support)
+    low, _ = opts.scaled(opts.scale_from * 4)
+    assert low == pytest.approx(opts.threshold + 2 * opts.scale_threshold)
+    high, support = opts.scaled(opts.scale_from * 32)
+    assert high > low and support - opts.min_support == pytest.approx(high - opts.threshold)
+    assert HubOptions(scale_threshold=0.0).scaled(10**6)[0] == opts.threshold

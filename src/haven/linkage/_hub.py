@@ -89,6 +89,11 @@ class HubOptions:
         citizenship_penalty: subtract this when both citizenships are known and differ.
             The four adjustments use statistical attributes the parties export anyway;
             they were chosen on synthetic seed 1, like the thresholds.
+        scale_threshold: added to `threshold` and `min_support` per doubling of the
+            records beyond `scale_from`: with more records there are more namesakes, and a
+            pair needs more agreement to be as likely one person (chosen on seed 1 at
+            3,750 and 10,000 records, checked at 25,000).
+        scale_from: the number of records the thresholds were chosen at.
     """
 
     threshold: float = 0.85
@@ -105,6 +110,13 @@ class HubOptions:
     far_days: int = 365
     far_penalty: float = 0.05
     citizenship_penalty: float = 0.10
+    scale_threshold: float = 0.014
+    scale_from: int = 3_750
+
+    def scaled(self, records: int) -> tuple[float, float]:
+        """(threshold, min_support) for a linkage of `records` records."""
+        rise = self.scale_threshold * math.log2(max(records, self.scale_from) / self.scale_from)
+        return self.threshold + rise, self.min_support + rise
 
 
 @dataclass(frozen=True)
@@ -323,7 +335,8 @@ def link_parties(parties: Sequence[EncodedParty], options: HubOptions | None = N
     i, j, dice, comparisons, candidates = _score(bits, opts, [len(p.record_ids) for p in parties],
                                                  parties)
     dice = adjust_scores(parties, i, j, dice, opts)
-    cluster = ClusterOptions(threshold=opts.threshold, min_support=opts.min_support,
+    threshold, min_support = opts.scaled(len(record_ids))
+    cluster = ClusterOptions(threshold=threshold, min_support=min_support,
                              one_per_source=opts.one_per_source)
     labels = cluster_edges(len(record_ids), zip(i.tolist(), j.tolist(), dice.tolist(),
                                                 strict=True), cluster, sources=sources)
@@ -335,4 +348,5 @@ def link_parties(parties: Sequence[EncodedParty], options: HubOptions | None = N
     per_source = Counter(sources)
     return HubResult(record_ids, sources, person_ids, comparisons, candidates,
                      {"records": len(record_ids), "parties": len(parties),
+                      "threshold": round(threshold, 4),
                       "records_per_party": dict(per_source), "scored_pairs": len(dice)})
