@@ -16,7 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from haven.access import Role
 from haven.exceptions import FieldProblem, ValidationFailed
-from haven.standard import SuspectCreate, VictimCreate, problems_from, to_nested, validate_record
+from haven.standard import (
+    SuspectCreate,
+    VictimCreate,
+    problems_from,
+    schema_for,
+    to_nested,
+    validate_record,
+)
+from haven.standard._flat import COLUMNS
 from haven.standard._validation import problems_from_errors
 from haven.web._i18n import LOCALES_DIR, translator
 from haven.web._reasons import FRAGMENTS, TEMPLATES, reason_text
@@ -412,3 +420,30 @@ def test_a_refused_service_form_says_why_in_dutch(dutch_worker: TestClient) -> N
     for english in ("1-200 characters", "an ISO 3166-1 alpha-2 code", "a whole number",
                     "an ISO 639-1 code"):
         assert english not in html
+
+
+# -- every reason the record forms can produce has a Dutch wording ------------------------------
+
+HOSTILE = ["", "x", "-1", "999", "1.5", "2026-13-01", "2026-02-30", "2026-01-01T10:00", "1800",
+           "X" * 300, "labour;labour", "nope:XX:1", "police:PL:NL", "STLS;RO", "ZZ",
+           "suspected:2024-01-01;convicted:2023-01-01;acquitted:2024-02-01",
+           "recruitment:RO:a:2024-01-05|exploitation:NL:b:2023-01-01", "+31 6 1234 abc"]
+BASE = {"external_id": "V-1", "registered_on": "2024-01-01", "sex": "female",
+        "identification_status": "presumed", "opened_on": "2024-01-01"}
+
+
+@pytest.mark.parametrize("kind", ["victim", "suspect", "case"])
+def test_every_problem_of_a_hostile_record_form_is_worded_in_dutch(kind: str) -> None:
+    english, dutch = translator("en"), translator("nl")
+    seen: set[str] = set()
+    for column in COLUMNS[kind]:
+        for value in HOSTILE:
+            row = {k: v for k, v in BASE.items() if k in COLUMNS[kind]} | {column: value}
+            try:
+                validate_record(schema_for(kind), to_nested(kind, row))  # type: ignore[arg-type]
+            except ValidationFailed as refused:
+                for problem in refused.problems:
+                    seen.add(problem.code)
+                    assert problem.code in TEMPLATES or problem.code == "value_error", problem
+                    assert dutch.reason(problem) != english.reason(problem), problem
+    assert {"missing", "value_error", "unknown_code"} <= seen, seen
