@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from haven._text import N_
 from haven.access import Role
 from haven.standard import (
     AgeGroup,
@@ -26,10 +27,6 @@ from haven.standard import (
 from haven.web._referral_labels import REFERRAL_LABELS
 
 __all__ = ["AUDIT_ACTIONS", "LABELS", "N_"]
-
-
-def N_(text: str) -> str:
-    return text
 
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from haven._text import N_
 from haven.access import Permission, authorize
 from haven.exceptions import Conflict
 from haven.referral import (
@@ -27,7 +28,6 @@ from haven.referral import (
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
 from haven.web._i18n import translator
-from haven.web._labels import N_
 from haven.web._render import render
 
 __all__ = ["own_card", "router"]

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from haven._text import N_
 from haven.access import Permission, record_scope
 from haven.exceptions import Conflict, FieldProblem, HavenError, ValidationFailed
 from haven.identification import Level
@@ -44,7 +45,6 @@ from haven.registry import Transaction
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
 from haven.web._i18n import Translator, translator
-from haven.web._labels import N_
 from haven.web._referral_labels import (
     EVENT_FIELDS,
     EVENT_LABELS,

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from haven._text import N_
 from haven.access import Permission, Principal, can, record_scope
 from haven.exceptions import NotFound, ValidationFailed
 from haven.referral import (
@@ -46,7 +47,6 @@ from haven.standard import IDENTIFYING_FIELDS
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
 from haven.web._i18n import translator
-from haven.web._labels import N_
 from haven.web._pages_referral import granted_rows
 from haven.web._referral_labels import FIELD_LABELS, TRANSNATIONAL_STATUS
 from haven.web._render import render

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from haven._text import N_
 from haven.identification import ChecklistKind, Level, Minority, UrgentNeed
 from haven.referral import (
     AssistanceKind,
@@ -30,15 +31,10 @@ __all__ = [
     "EVENT_FIELDS",
     "EVENT_LABELS",
     "FIELD_LABELS",
-    "N_",
     "REFERRAL_LABELS",
     "TRANSNATIONAL_STATUS",
     "EventField",
 ]
-
-
-def N_(text: str) -> str:
-    return text
 
 
 REFERRAL_LABELS: dict[type[StrEnum], dict[str, str]] = {
