@@ -121,7 +121,8 @@ def _hashes(value: object) -> tuple[str, ...]:
         parts = value.replace("|", ";").replace(",", ";").split(";")
     else:
         parts = [str(v) for v in value]  # type: ignore[attr-defined]
-    return tuple(p.strip().lower() for p in parts if p.strip())
+    # the ads of one poster repeat their photos: one string per distinct hash
+    return tuple(sys.intern(p.strip().lower()) for p in parts if p.strip())
 
 
 def _add(table: AdTable, row: Mapping[str, object], line: int, seen: set[str],

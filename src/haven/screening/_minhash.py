@@ -136,6 +136,8 @@ def candidate_pairs(keys: U64, eligible: npt.NDArray[np.bool_]) -> npt.NDArray[n
     codes: list[npt.NDArray[np.int64]] = []
     n = np.int64(keys.shape[0])
     for b in range(keys.shape[1]):
+        if len(codes) >= 8:  # the same pairs recur across bands: keep the codes deduplicated
+            codes = [np.unique(np.concatenate(codes))]
         k = keys[idx, b]
         order = np.lexsort((idx, k))
         ks, rows = k[order], idx[order]

@@ -152,10 +152,16 @@ def _groups(roots: np.ndarray) -> dict[int, list[int]]:
 def _template_jobs(ads: AdTable, res: ChunkResult, roots: np.ndarray,
                    names_of: Sequence[Sequence[str]], batch: int) -> list[list[TemplateJob]]:
     groups = _groups(roots)
+    name_sets: dict[Sequence[str], frozenset[str]] = {}  # one set per distinct list of names
+
+    def names(r: int) -> frozenset[str]:
+        if names_of[r] not in name_sets:
+            name_sets[names_of[r]] = frozenset(token_key(n) for n in names_of[r])
+        return name_sets[names_of[r]]
+
     jobs = [
         TemplateJob(
-            tuple(rows), tuple(res.tokens[r] for r in rows),
-            tuple(frozenset(token_key(n) for n in names_of[r]) for r in rows),
+            tuple(rows), tuple(res.tokens[r] for r in rows), tuple(names(r) for r in rows),
             tuple(token_key(ads.city[r]) if ads.city[r] else "" for r in rows),
         )
         for rows in groups.values()
