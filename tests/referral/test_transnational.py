@@ -37,6 +37,7 @@ from haven.referral import (
     Stage,
     TransnationalClient,
     TransnationalSettings,
+    UnknownPartner,
     add_partner,
     list_pathways,
     open_pathway,
@@ -45,7 +46,7 @@ from haven.referral import (
 from haven.referral._package import seal
 from haven.referral._payload import ReferralPayload
 from haven.referral._tables import InboundPackageRow, OutboundPackageRow
-from haven.referral._transnational import prepare_package
+from haven.referral._transnational import REFUSALS_PER_MINUTE, prepare_package
 from haven.referral.api import configure, router
 from haven.registry import AdminScope, Registry, Scope
 from haven.registry._tables import AuditEntryRow, VictimRow
@@ -273,4 +274,32 @@ def test_a_package_taken_on_meanwhile_is_refused_as_a_replay(
             AuditEntryRow.entity_kind == "trm_package").order_by(AuditEntryRow.seq)).all()
     assert [a for a, _ in entries] == ["import", "import_refused"]
     assert json.loads(entries[1][1]) == {"reason": "ReplayedPackage", "partner": "nl-haven"}
+    registry.verify_audit()
+
+
+def test_a_flood_of_refused_packages_is_counted_not_recorded_one_by_one(
+        registry: Registry, scope: Scope) -> None:
+    ro = InstallationKeys.generate("ro-haven")
+    stranger = InstallationKeys.generate("xx-haven")
+    now = [datetime(2026, 12, 1, 9, 0, tzinfo=UTC)]
+    inbox = Inbox(registry, ro, scope.organisation_id, clock=lambda: now[0])
+    card = ro.card(name="Haven RO", country="RO", endpoint="https://haven.example.ro")
+
+    def forged() -> None:
+        with pytest.raises(UnknownPartner):
+            inbox.receive(seal(b"{}", sender=stranger, recipient=card, now=now[0]))
+
+    for _ in range(REFUSALS_PER_MINUTE + 15):
+        forged()
+    now[0] += timedelta(seconds=61)
+    forged()
+    with registry.engine.connect() as connection:
+        details = [json.loads(d) for d in connection.scalars(
+            select(AuditEntryRow.detail).where(AuditEntryRow.action == "import_refused")
+            .order_by(AuditEntryRow.seq))]
+    assert len(details) == REFUSALS_PER_MINUTE + 2
+    summary = details[REFUSALS_PER_MINUTE]
+    assert summary["reason"] == "TooManyRefusals" and summary["unrecorded"] == 15
+    assert summary["minute_from"] == "2026-12-01T09:00:00+00:00"
+    assert details[-1]["reason"] == "UnknownPartner"
     registry.verify_audit()

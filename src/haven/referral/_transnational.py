@@ -8,10 +8,17 @@ that is misaddressed, from an unknown partner, badly signed, outside the time wi
 before, or undecryptable, and records the refusal (reason and ids only) in the audit log; an
 accepted one becomes a victim record and pathway of the receiving organisation, linked to
 the sender's reference, in one audited transaction.
+
+The inbox answers anyone who can reach it, so refusals are recorded at most
+`REFUSALS_PER_MINUTE` a minute, one entry each; past that they are only counted, and the
+first refusal of a later minute writes one entry with that count, so a flood of forged
+packages cannot grow the audit log without bound.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -228,6 +235,12 @@ def _settle(registry: Registry, scope: Scope, package_id: uuid.UUID,
         return OutboundPublic.of(row)
 
 
+logger = logging.getLogger(__name__)
+
+# Refusals recorded one by one per minute; a partner's honest mistakes stay far below it.
+REFUSALS_PER_MINUTE = 60
+_MINUTE = timedelta(minutes=1)
+
 _STATUS = {"identified": "identified", "reasonable_grounds": "reasonable_grounds",
            "reflection": "reasonable_grounds", "assistance": "identified",
            "residence_permit": "identified", "inclusion": "identified", "return": "identified"}
@@ -244,6 +257,10 @@ class Inbox:
         self.receiving_organisation_id = receiving_organisation_id
         self.window = window
         self.clock = clock
+        self._refusals_lock = threading.Lock()
+        self._refusals_since: datetime | None = None
+        self._refusals_recorded = 0
+        self._refusals_unrecorded = 0
 
     def _check(self, package: SealedPackage) -> PartnerCard:
         if package.recipient != self.keys.installation_id:
@@ -296,7 +313,35 @@ class Inbox:
             self._audit_refusal(package, refusal)
             raise
 
+    def _refusal_budget(self) -> tuple[bool, int, datetime | None]:
+        """Whether this refusal is recorded, and the count to record of the minute before."""
+        now = self.clock()
+        with self._refusals_lock:
+            unrecorded, since = 0, self._refusals_since
+            if since is None or now - since >= _MINUTE:
+                unrecorded, self._refusals_unrecorded = self._refusals_unrecorded, 0
+                self._refusals_since, self._refusals_recorded = now, 0
+            if self._refusals_recorded < REFUSALS_PER_MINUTE:
+                self._refusals_recorded += 1
+                return True, unrecorded, since
+            if self._refusals_unrecorded == 0:
+                logger.warning("transnational inbox: more than %d refused packages this minute;"
+                               " further refusals are counted, not recorded one by one",
+                               REFUSALS_PER_MINUTE)
+            self._refusals_unrecorded += 1
+            return False, unrecorded, since
+
     def _audit_refusal(self, package: SealedPackage, refusal: PackageRefused) -> None:
+        record, unrecorded, since = self._refusal_budget()
+        if unrecorded:
+            with admin_session(self.registry) as session:
+                self.registry.audit_log.append(session, AuditEvent(
+                    actor="trm:inbox", organisation_id=str(self.receiving_organisation_id),
+                    action="import_refused", entity_kind="trm_package", entity_id=None,
+                    detail={"reason": "TooManyRefusals", "unrecorded": unrecorded,
+                            "minute_from": since.isoformat() if since else None}))
+        if not record:
+            return
         with admin_session(self.registry) as session:
             known = session.get(PartnerRow, package.sender)
             detail: dict[str, object] = {
