@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from haven.screening import LocalEngine, screen, table_from_records
+from haven.screening._engines import SERIAL_BELOW
 from haven.screening._metrics import bcubed, pairwise, set_f1
 from haven.synth.ads import AdTruth, generate_ads
 from screening_infoshield import run_infoshield
@@ -64,13 +65,14 @@ def quality(args: argparse.Namespace) -> dict[str, object]:
     corpus = generate_ads(args.ads, seed=args.seed, own_rewording=args.own_rewording)
     table = table_from_records(corpus.ads)
     ids = table.id
-    engine = LocalEngine(args.workers)
+    engine = LocalEngine(args.workers, serial_below=args.serial_below)
     start = time.perf_counter()
     result = screen(table, engine)
     haven_seconds = time.perf_counter() - start
     engine.close()
     truth = corpus.truth
     out: dict[str, object] = {"ads": args.ads, "seed": args.seed, "workers": args.workers,
+                              "serial_below": args.serial_below,
                               "own_rewording": args.own_rewording,
                               "haven_seconds": haven_seconds, "haven_steps": result.timings}
     out["templates"] = template_figures(ids, truth, result.template)
@@ -179,6 +181,8 @@ def main() -> None:
     q.add_argument("--ads", type=int, default=5000)
     q.add_argument("--seed", type=int, default=2026)
     q.add_argument("--workers", type=int, default=2)
+    q.add_argument("--serial-below", type=int, default=SERIAL_BELOW,
+                   help="ads below which the local engine starts no workers (0: always)")
     q.add_argument("--infoshield", help="path of an InfoShield checkout (outside this repo)")
     q.add_argument("--infoshield-python", default=sys.executable,
                    help="interpreter with InfoShield's requirements")
