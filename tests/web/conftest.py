@@ -138,3 +138,12 @@ def browser() -> Iterator[Any]:
                                               args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def log_in_page(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
+    """Log a Playwright page in through the log-in form, as a person would."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.locator("form:has(input[name=password]) [type=submit]").click()
+    page.wait_for_url(f"{base}/")

@@ -15,6 +15,7 @@ from haven.access import Accounts, Role, UserCreate
 from haven.registry import Registry, Scope
 from haven.standard import OrganisationPublic
 from haven.web._i18n import translator
+from web.conftest import log_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +25,7 @@ FAMILY_NAME = "Vasilescu-Brîndușa"  # synthetic
 
 
 def _log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has(input[name=password]) [type=submit]").click()
-    page.wait_for_url(f"{base}/")
+    log_in_page(page, base, username, PASSWORD)
 
 
 def _fill_victim(page: Page, citizenship: str) -> None:

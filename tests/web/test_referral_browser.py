@@ -20,6 +20,7 @@ from haven.access import Accounts, Role, UserCreate
 from haven.referral import DEFAULT_RULES, AssistanceKind, ServiceCreate, add_service
 from haven.registry import Registry, Scope
 from haven.standard import OrganisationPublic
+from web.conftest import log_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +31,7 @@ RECORD_ID = "NL-POL-2026-0107"
 def _log_in(browser: Browser, base: str, username: str) -> Page:
     page = browser.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has(input[name=password]) [type=submit]").click()
-    page.wait_for_url(f"{base}/")
+    log_in_page(page, base, username, PASSWORD)
     return page
 
 

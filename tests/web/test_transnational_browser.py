@@ -19,7 +19,7 @@ from haven.access import Role
 from haven.referral import add_partner, open_pathway
 from haven.registry import Scope
 from referral.support import DETECTED_ON, adult_victim
-from web.conftest import PASSWORD
+from web.conftest import PASSWORD, log_in_page
 from web.transnational_support import Site, start_site, stop_site
 
 pytestmark = pytest.mark.browser
@@ -39,11 +39,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Site, Site]]:
 def _log_in(browser: Browser, base: str, username: str) -> Page:
     page = browser.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has(input[name=password]) [type=submit]").click()
-    page.wait_for_url(f"{base}/")
+    log_in_page(page, base, username, PASSWORD)
     return page
 
 
