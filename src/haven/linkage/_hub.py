@@ -92,7 +92,7 @@ class HubOptions:
         scale_threshold: added to `threshold` and `min_support` per doubling of the
             records beyond `scale_from`: with more records there are more namesakes, and a
             pair needs more agreement to be as likely one person (chosen on seed 1 at
-            3,750 and 10,000 records, checked at 25,000).
+            3,750 and 10,000 records).
         scale_from: the number of records the thresholds were chosen at.
     """
 
