@@ -173,7 +173,7 @@ def _nearest(members: list[int], rep: int, word_sets: list[frozenset[str]]) -> l
 
 
 def _one_template(job: TemplateJob, members: list[int], keys: list[list[str]],
-                  word_sets: list[frozenset[str]], word_bits: float
+                  word_sets: list[frozenset[str]], counts: list[Counter[str]], word_bits: float
                   ) -> tuple[Template | None, list[int]]:
     rep = _representative(members, keys)
     sample = _nearest(members, rep, word_sets)
@@ -185,8 +185,16 @@ def _one_template(job: TemplateJob, members: list[int], keys: list[list[str]],
     rejected: list[int] = []
     saved = -(_log_star(len(template)) + len(template) * word_bits)  # the template's own cost
     slot_fills: dict[int, Counter[str]] = {}
+    in_template = Counter(template)
     for m in members:
         seq = keys[m]
+        # the tokens an alignment can match are at most the tokens both have: an ad that
+        # cannot reach the coverage rules is rejected without aligning it (most ads of a
+        # large chained cluster, in every round)
+        bound = sum(min(c, in_template[t]) for t, c in counts[m].items() if t in in_template)
+        if bound / len(template) < MIN_COVERAGE or bound / max(len(seq), 1) < MIN_OWN:
+            rejected.append(m)
+            continue
         alone = _log_star(max(len(seq), 1)) + len(seq) * word_bits
         bits, coverage, inserts = _encode(template, seq, word_bits)
         # an ad that shares a few stock sentences with a template compresses too, but it is
@@ -242,13 +250,14 @@ def refine_cluster(job: TemplateJob, rounds: int = MAX_ROUNDS) -> list[Template]
     vocab = {t for seq in keys for t in seq}
     word_bits = max(math.log2(max(len(vocab), 2)), 8.0)  # as InfoShield: at least 8 bits a word
     word_sets = [frozenset(seq) for seq in keys]
+    counts = [Counter(seq) for seq in keys]
     remaining = list(range(len(job.rows)))
     out: list[Template] = []
     misses = 0
     for _ in range(rounds):
         if len(remaining) < 2 or misses >= MAX_MISSES:
             break
-        template, rejected = _one_template(job, remaining, keys, word_sets, word_bits)
+        template, rejected = _one_template(job, remaining, keys, word_sets, counts, word_bits)
         if template is None:
             misses += 1
             rep = _representative(remaining, keys)
