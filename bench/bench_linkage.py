@@ -9,6 +9,7 @@ Sections (each prints its figures; all are written as JSON to --out):
   synthetic  haven.synth multi-agency data, evaluation seeds only: cleartext, PPRL, blocking
              recall, Splink baseline
   blocking   blocking recall of the cleartext rules on seeds 2, 3 and 4 (no scoring)
+  pprl       the PPRL rows of `synthetic` alone (encode and hub, no Splink)
   speed      encodings/s and Dice comparisons/s (Haven NumPy kernel vs anonlink's C++ kernel
              on the same encodings, same threshold), hub on --scale persons (synthetic seed
              4) with keyed blocking keys
@@ -150,6 +151,21 @@ def bench_synthetic(persons: int, key: bytes) -> dict[str, Any]:
     return out
 
 
+def bench_pprl(persons: int, key: bytes) -> dict[str, Any]:
+    """The PPRL path alone on the evaluation seeds (the synthetic section without Splink)."""
+    out: dict[str, Any] = {}
+    for seed in EVALUATION_SEEDS:
+        table, truth = synthetic(persons, seed)
+        parties = encode_table(table, key)
+        start = time.perf_counter()
+        hub = link_parties(parties)
+        out[f"seed{seed}"] = _quality(hub.person_ids, truth) | {
+            "records": table.num_rows, "parties": len(parties),
+            "seconds": round(time.perf_counter() - start, 1)}
+        _show(f"synthetic seed {seed} pprl", out[f"seed{seed}"])
+    return out
+
+
 def bench_blocking(persons: int) -> dict[str, Any]:
     """Blocking recall of the cleartext rules on the evaluation seeds and seed 4."""
     out: dict[str, Any] = {}
@@ -275,6 +291,8 @@ def main() -> None:
         results["synthetic"] = bench_synthetic(args.persons, key)
     if "blocking" in sections:
         results["blocking"] = bench_blocking(args.persons)
+    if "pprl" in sections:
+        results["pprl"] = bench_pprl(args.persons, key)
     if "speed" in sections:
         results["speed"] = bench_speed(key, args.scale)
     if "attack" in sections:
