@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date
 
 import numpy as np
 
 from haven.synth import NOISE_TYPES, SyntheticRegistry, SyntheticVictim
 from haven.synth._attributes import draw_attributes
 from haven.synth._people import draw_people
+from haven.synth._victims import _later_day
 
 
 def _by_person(registry: SyntheticRegistry) -> dict[str, list[SyntheticVictim]]:
@@ -111,3 +113,14 @@ def test_hard_negatives_look_alike_on_paper() -> None:
             assert a.date_of_birth == b.date_of_birth
         if h.kind == "sibling":
             assert 365 <= abs((a.date_of_birth - b.date_of_birth).days) <= 6 * 366
+
+
+def test_copies_of_a_registration_past_the_period_stay_on_its_day() -> None:
+    # a relative registered "together" with a person can land a few days past the last day
+    # of the period; its copies used to crash the generator (an empty range of days)
+    rng = np.random.default_rng(3)
+    last_day = date(2020, 12, 31)
+    for day in (date(2021, 1, 2), last_day):
+        assert {_later_day(rng, day, last_day) for _ in range(200)} == {day}
+    earlier = [_later_day(rng, date(2020, 12, 1), last_day) for _ in range(200)]
+    assert all(date(2020, 12, 1) <= d <= last_day for d in earlier)

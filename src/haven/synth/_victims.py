@@ -93,6 +93,10 @@ def _later_day(rng: np.random.Generator, day: date, last_day: date) -> date:
     later = day + timedelta(days=int(rng.geometric(1 / 90)))
     if later <= last_day:
         return later
+    if day >= last_day:
+        # A relative registered together with a person can land a few days past the period
+        # (see `_make_relative`); its copies are registered the same day, not before it.
+        return day
     # Near the end of the period the copy falls somewhere in the days that remain.
     return day + timedelta(days=int(rng.integers(0, (last_day - day).days + 1)))
 
