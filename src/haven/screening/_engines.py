@@ -52,6 +52,10 @@ class Engine(Protocol):
         """Pairs (i, j), i < j, sorted, linking each LSH bucket member to the bucket's first."""
         ...
 
+    def rest(self) -> None:
+        """The run will not `map` for a while: free what idle workers hold (they restart)."""
+        ...
+
     def close(self) -> None:
         """Release workers or sessions the engine started."""
         ...
@@ -95,6 +99,15 @@ class LocalEngine:
                         ) -> npt.NDArray[np.int64]:
         """The bucket join on NumPy (sort per band)."""
         return candidate_pairs(keys, eligible)
+
+    def rest(self) -> None:
+        """Stop the workers between the analysis and the templates.
+
+        After a million ads' analysis each worker keeps the heap it grew to; the main
+        process's near-duplicate step is the run's memory peak, and idle workers would add
+        to it. Two fresh `spawn` workers for the templates cost about a second.
+        """
+        self.close()
 
     def close(self) -> None:
         """Stop the worker processes."""
@@ -157,6 +170,9 @@ class SparkEngine:
         if not len(codes):
             return np.empty((0, 2), np.int64)
         return np.stack((codes // n, codes % n), axis=1)
+
+    def rest(self) -> None:
+        """Nothing to free: Spark's executors manage their own memory."""
 
     def close(self) -> None:
         """Stop the Spark session if this engine started it."""

@@ -207,6 +207,7 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
         tell("analyse", sum(len(p.tokens) for p in parts), n)
     res = _merge(parts)
     del parts
+    engine.rest()
     timings["analyse"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
