@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -117,3 +119,30 @@ def other_org(make_org: Callable[..., OrganisationPublic]) -> OrganisationPublic
 @pytest.fixture
 def scope(org: OrganisationPublic) -> Scope:
     return Scope("user:tester", org.id, identifying=True)
+
+
+@pytest.fixture(scope="session")
+def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One local[2] SparkSession per test process, shared by every package's Spark tests.
+
+    Starting a JVM costs several seconds; linkage, screening and statistics used to start one
+    each. The session carries what each of them needs: Splink's similarity jar, a checkpoint
+    directory, UTC session time and two shuffle partitions.
+    """
+    if shutil.which("java") is None:
+        pytest.fail("the Spark tests need Java (always available in CI)")
+    from pyspark.sql import SparkSession  # a hard import: the Spark tests must run, not skip
+    from splink.internals.spark.jar_location import similarity_jar_location
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (SparkSession.builder.master("local[2]").appName("haven-tests")
+               .config("spark.jars", similarity_jar_location())
+               .config("spark.sql.shuffle.partitions", "2")
+               .config("spark.default.parallelism", "2")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(str(tmp_path_factory.mktemp("spark-checkpoints")))
+    yield session
+    session.stop()

@@ -6,9 +6,6 @@ suite cannot afford; the trained model is rewritten for Spark SQL (`for_engine`)
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -19,22 +16,9 @@ from haven.linkage import dedupe_table
 pytestmark = pytest.mark.spark
 
 
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    if shutil.which("java") is None:
-        pytest.fail("the Spark test needs Java (always available in CI)")
-    from pyspark.sql import SparkSession
-    from splink.internals.spark.jar_location import similarity_jar_location
-
-    session = (SparkSession.builder.master("local[2]").appName("haven-linkage-test")
-               .config("spark.jars", similarity_jar_location())
-               .config("spark.sql.shuffle.partitions", "2")
-               .config("spark.default.parallelism", "2")
-               .config("spark.ui.enabled", "false").getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    session.sparkContext.setCheckpointDir(str(Path(tmp_path_factory.mktemp("ckpt"))))
-    yield session
-    session.stop()
+@pytest.fixture
+def spark(spark_session: Any) -> Any:
+    return spark_session
 
 
 @pytest.mark.slow

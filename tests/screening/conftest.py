@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,20 +26,7 @@ def small_corpus() -> AdCorpus:
     return generate_ads(400, seed=7)
 
 
-@pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    """One local[2] SparkSession for the whole test session."""
-    from pyspark.sql import SparkSession  # a hard import: the Spark tests must run, not skip
-
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (
-        SparkSession.builder.master("local[2]").appName("haven-screening-tests")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+@pytest.fixture
+def spark(spark_session: Any) -> Any:
+    """The test process's one SparkSession (tests/conftest.py)."""
+    return spark_session

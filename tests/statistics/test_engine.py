@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -115,11 +115,9 @@ def test_a_code_outside_the_public_lists_is_refused(victims: pa.Table) -> None:
             DuckDBEngine().count(_spec((by,), "persons"), broken)
 
 
-@pytest.fixture(scope="module")
-def spark() -> Iterator[SparkEngine]:
-    engine = SparkEngine.local(2)
-    yield engine
-    engine.stop()
+@pytest.fixture
+def spark(spark_session: Any) -> SparkEngine:
+    return SparkEngine(spark_session)  # the test process's one session (tests/conftest.py)
 
 
 @pytest.mark.spark
