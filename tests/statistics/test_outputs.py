@@ -172,3 +172,15 @@ def test_population_and_sdg_rates(registry: Registry, tmp_path: Path) -> None:
     bad.write_text("country,people\nNL,1\n")
     with pytest.raises(ImportFailed):
         load_population(bad)
+
+
+def test_hidden_bars_show_their_suppression_flag(registry: Registry) -> None:
+    spec = TableSpec.parse("victims", ["exploitation"], years=[2018])
+    release = release_counts(registry, DuckDBEngine().count(spec, victim_table(60, 4)),
+                             SuppressionPolicy(threshold=8), actor="t", channel="test")
+    flags = {s.value for key, s in release.status.items()
+             if key != (TOTAL,) and s.value in ("C", "D")}
+    assert flags, "the fixture should hide some forms of exploitation"
+    figure = _figures.figure_exploitation(release)
+    shown = {t.get_text() for t in figure.axes[0].texts}
+    assert flags <= shown and "c" not in shown

@@ -2,7 +2,8 @@
 
 Pure: no plotting library. The web layer renders these dictionaries itself (offline, no
 CDN); `_figures` draws the same data with matplotlib, so both show identical numbers.
-Suppressed cells stay suppressed: their value is None and their label "c" (confidential).
+Suppressed cells stay suppressed: their value is None and their label "c" (confidential);
+the figures show the cell's flag instead (C primary, D secondary).
 """
 
 from __future__ import annotations

@@ -66,7 +66,8 @@ def figure_exploitation(release: Release, *, lang: str = "en") -> Figure:
     values = [p["value"] or 0 for p in points][::-1]
     bars = ax.barh(labels, values, color=_COLOURS[1])
     for bar, p in zip(bars, points[::-1], strict=True):
-        text = "c" if p["value"] is None else f"{p['value']:,}  ({_pct(p['share'])})"
+        # a hidden bar shows its flag, C (primary) or D (secondary), as the footer explains
+        text = p["flag"] if p["value"] is None else f"{p['value']:,}  ({_pct(p['share'])})"
         ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
     ax.set_xlim(0, max(values, default=1) * 1.3 + 1)
