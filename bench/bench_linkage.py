@@ -182,6 +182,23 @@ def bench_blocking(persons: int) -> dict[str, Any]:
     return out
 
 
+SPEED_ROUNDS = 7
+
+
+def _cpu() -> str:
+    """CPU model and whether it has AVX-512 popcount: the kernels' speed depends on both."""
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return "unknown"
+    fields = dict(line.split(":", 1) for line in info.splitlines()[:30] if ":" in line)
+    name = fields.get("model name\t", "?").strip()
+    family = fields.get("cpu family\t", "?").strip()
+    model = fields.get("model\t\t", "?").strip()
+    popcount = "avx512_vpopcntdq" in info
+    return f"{name} (family {family}, model {model}, AVX-512 popcount: {popcount})"
+
+
 def bench_speed(key: bytes, scale: int) -> dict[str, Any]:
     a, b = febrl4()
     table = pa.concat_tables([a, b])
@@ -191,20 +208,30 @@ def bench_speed(key: bytes, scale: int) -> dict[str, Any]:
     bits = encode_prepared(prepared, key, FEBRL_SPEC)
     out["encodings_per_s"] = round(len(bits) / (time.perf_counter() - start))
     left, right = bits[:5000], bits[5000:]
+    out["cpu"] = _cpu()
     out["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
-    # Both sides score all 5,000 x 5,000 pairs at threshold 0.7; runs alternate so that a
-    # change in the machine's load hits both; best of 3 each.
-    best, anon, found = np.inf, np.inf, 0
-    for _ in range(3):
-        start = time.perf_counter()
-        found = len(dice_threshold_dense(left, right, 0.7)[0])
-        best = min(best, time.perf_counter() - start)
-        anon = min(anon, anonlink_kernel(left, right, 0.7))
+    # Both sides score all 5,000 x 5,000 pairs at threshold 0.7. Rounds alternate which side
+    # goes first, so that a change in the machine's load hits both; medians of the rounds.
+    haven_s: list[float] = []
+    anon_s: list[float] = []
+    found = 0
+    for round_ in range(SPEED_ROUNDS):
+        for side in ("haven", "anonlink") if round_ % 2 == 0 else ("anonlink", "haven"):
+            if side == "haven":
+                start = time.perf_counter()
+                found = len(dice_threshold_dense(left, right, 0.7)[0])
+                haven_s.append(time.perf_counter() - start)
+            else:
+                anon_s.append(anonlink_kernel(left, right, 0.7))
+    pairs = len(left) * len(right)
     out["encoding_bits"] = bits.shape[1] * 64
     out["pairs_at_threshold"] = found
-    out["haven_comparisons_per_s"] = round(len(left) * len(right) / best)
-    out["anonlink_comparisons_per_s"] = round(len(left) * len(right) / anon)
-    out["haven_over_anonlink"] = round(anon / best, 3)
+    out["rounds"] = SPEED_ROUNDS
+    out["haven_comparisons_per_s"] = round(pairs / float(np.median(haven_s)))
+    out["anonlink_comparisons_per_s"] = round(pairs / float(np.median(anon_s)))
+    out["haven_rounds_m_per_s"] = [round(pairs / s / 1e6, 1) for s in haven_s]
+    out["anonlink_rounds_m_per_s"] = [round(pairs / s / 1e6, 1) for s in anon_s]
+    out["haven_over_anonlink"] = round(float(np.median(anon_s)) / float(np.median(haven_s)), 3)
     out["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     _show("speed (FEBRL4 encodings)", out)
     if scale <= 0:
@@ -245,12 +272,15 @@ def bench_attack(persons: int, key: bytes) -> dict[str, Any]:
     prepared = prepare(table)
     names = [" ".join(t or []) for t in prepared.column("name_tokens").to_pylist()]
     out = {}
+    name_only = (FieldWeight("name", 10),)
     for label, spec in (("haven", EncodingSpec()),
                         ("name_only_plain", EncodingSpec(bits=1024, balance=False,
-                                                         fields=(FieldWeight("name", 10),)))):
+                                                         fields=name_only)),
+                        ("name_only_balanced", EncodingSpec(bits=1024, fields=name_only))):
         report = run_attacks(encode_prepared(prepared, key, spec), names)
         out[label] = {"records": report.records, "frequency": report.frequency_hits,
                       "pattern": report.pattern_hits,
+                      "complement_pairs": report.complement_pairs,
                       "reidentified_share": round(report.reidentified_share, 4)}
         _show(f"attack on {label}", out[label])
     # Blocking keys as the hub would receive them, cut to the linkage's length, and the
@@ -278,7 +308,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100_000,
                         help="persons for the hub scale run (0 skips it)")
     parser.add_argument("--sections", default="febrl4,febrl3,synthetic,speed,attack")
-    parser.add_argument("--out", type=Path, default=Path("bench/linkage_results.json"))
+    parser.add_argument("--out", type=Path, default=Path("bench/out/linkage_results.json"))
     args = parser.parse_args()
     key = os.urandom(32)
     results: dict[str, Any] = {}
@@ -297,6 +327,7 @@ def main() -> None:
         results["speed"] = bench_speed(key, args.scale)
     if "attack" in sections:
         results["attack"] = bench_attack(args.persons, key)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
 
 

@@ -3,11 +3,12 @@ that the attack is known to bite."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
 from haven.linkage import EncodingSpec, FieldWeight
-from haven.linkage._attack import run_attacks
+from haven.linkage._attack import run_attacks, unbalance
 from haven.linkage._blocking_keys import block_key_values, blocking_keys, key_bits_for
 from haven.linkage._bloom import encode_prepared
 from haven.linkage._records import prepare
@@ -23,10 +24,16 @@ def test_attack_reidentifies_at_most_five_percent(
     haven = run_attacks(encode_prepared(prepared, key), names)
     weak = run_attacks(encode_prepared(prepared, key, EncodingSpec(
         bits=1024, balance=False, fields=(FieldWeight("name", 10),))), names)
+    # Balancing alone does not protect a name-only filter from a hub: unbalancing undoes it.
+    weak_balanced = run_attacks(encode_prepared(prepared, key, EncodingSpec(
+        bits=1024, fields=(FieldWeight("name", 10),))), names)
     print(f"re-identified: Haven {haven.reidentified_share:.2%} "
           f"(frequency {haven.frequency_hits}, pattern {haven.pattern_hits}); "
-          f"name-only plain Bloom filter {weak.reidentified_share:.2%}")
+          f"name-only plain Bloom filter {weak.reidentified_share:.2%}, "
+          f"name-only balanced {weak_balanced.reidentified_share:.2%}")
     assert weak.reidentified_share >= 0.15, "the attack must work on weak encodings"
+    assert weak_balanced.reidentified_share >= 0.15, "unbalancing must undo balancing"
+    assert haven.complement_pairs == 512
     assert haven.reidentified_share <= 0.05
 
 
@@ -55,3 +62,32 @@ def test_attack_with_blocking_keys_reidentifies_at_most_five_percent(
           f"(keys {haven.key_hits}); untruncated keys {control.reidentified_share:.2%}")
     assert control.key_hits >= 0.10 * len(names), "the key attack must work on full keys"
     assert haven.reidentified_share <= 0.05
+
+
+def test_unbalance_recovers_the_filter_behind_balanced_encodings(
+        synthetic_small: tuple[pa.Table, dict[str, str]]) -> None:
+    """What a hub can do with many balanced encodings: every position it keeps is a
+    position of the plain filter or its complement, one per filter bit, and plain
+    encodings give it nothing to remove."""
+    table, _ = synthetic_small
+    prepared = prepare(table)
+    key = b"attack test key, not a secret..."
+    balanced = encode_prepared(prepared, key)
+    plain = encode_prepared(prepared, key, EncodingSpec(balance=False))
+
+    recovered, pairs = unbalance(balanced)
+
+    def columns(bits: np.ndarray, width: int) -> np.ndarray:
+        return np.unpackbits(bits.view(np.uint8), axis=1, bitorder="little")[:, :width].T
+
+    filter_bits = columns(plain, 512)
+    known = {c.tobytes() for c in filter_bits} | {(1 - c).tobytes() for c in filter_bits}
+    assert pairs == 512
+    assert recovered.shape == plain.shape
+    assert all(c.tobytes() in known for c in columns(recovered, 512))
+    n = len(filter_bits[0])
+    sparse = np.sort(np.minimum(filter_bits.sum(axis=1), n - filter_bits.sum(axis=1)))
+    assert np.array_equal(np.sort(columns(recovered, 512).sum(axis=1)), sparse)
+    unchanged, none = unbalance(plain)
+    assert none == 0
+    assert np.array_equal(unchanged, plain)

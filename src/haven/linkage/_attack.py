@@ -13,6 +13,14 @@ telephone book or a census gives a weaker version of the same). Two attacks are 
   against the names. A record counts as re-identified when exactly one name fits and it is
   the true one.
 
+Both run twice: on the encodings as exported and after *unbalancing* them (`unbalance`). A
+balanced encoding is the filter followed by its complement, permuted; the permutation hides
+which position is which, but not that two positions always differ. A hub holding many
+encodings pairs such positions, keeps the sparser one of each pair (the filter's own bit; its
+complement is set more often) and has the plain filter back, only permuted, which pattern
+mining does not need undone. Balancing hides lengths from a single encoding; against a hub it
+only buys the record-level encoding's protection, which must hold on its own.
+
 When the parties also export keyed blocking keys (`_blocking_keys.py`), a third attack runs
 on them: *key frequency alignment* ranks the hashed key values by how many records hold them
 and the population's plaintext key values likewise, takes ranks whose count is unique on both
@@ -35,7 +43,7 @@ import numpy.typing as npt
 from haven.linkage._bloom import ngrams
 
 __all__ = ["AttackReport", "frequency_attack", "key_frequency_attack", "key_signature_attack",
-           "pattern_mining_attack", "run_attacks"]
+           "pattern_mining_attack", "run_attacks", "unbalance"]
 
 Bits = npt.NDArray[np.uint64]
 
@@ -51,6 +59,8 @@ class AttackReport:
         either_hits: records re-identified by at least one attack.
         qgrams_assigned: q-grams the pattern miner assigned to bit positions.
         key_hits: records re-identified from their blocking keys (0 when none were given).
+        complement_pairs: position pairs that differ in every encoding, which `unbalance`
+            removed (half the length for balanced encodings, 0 for plain ones).
     """
 
     records: int
@@ -59,6 +69,7 @@ class AttackReport:
     either_hits: int
     qgrams_assigned: int
     key_hits: int = 0
+    complement_pairs: int = 0
 
     @property
     def reidentified_share(self) -> float:
@@ -67,6 +78,45 @@ class AttackReport:
 
 def _dense(bits: Bits) -> npt.NDArray[np.bool_]:
     return np.unpackbits(bits.view(np.uint8), axis=1, bitorder="little").astype(bool)
+
+
+def unbalance(bits: Bits) -> tuple[Bits, int]:
+    """Strip complement positions, as a hub holding many encodings can.
+
+    Two positions whose columns are each other's complement in every encoding are one
+    filter bit and its complement; of each such pair the position set in fewer encodings is
+    kept. Returns the remaining positions (packed, zero-padded to whole words) and the
+    number of pairs removed. Plain encodings usually come back unchanged, with 0 pairs (a
+    field always holding one of two values can make a pair there too).
+    """
+    dense = _dense(bits)
+    if len(dense) == 0:
+        return bits, 0
+    columns = np.packbits(dense.T, axis=1)
+    flipped = np.packbits(~dense.T, axis=1)
+    by_pattern: dict[bytes, list[int]] = {}
+    for index, column in enumerate(columns):
+        by_pattern.setdefault(column.tobytes(), []).append(index)
+    counts = dense.sum(axis=0)
+    paired = np.zeros(dense.shape[1], dtype=bool)
+    keep = np.ones(dense.shape[1], dtype=bool)
+    pairs = 0
+    for index in range(dense.shape[1]):
+        if paired[index]:
+            continue
+        partners = [j for j in by_pattern.get(flipped[index].tobytes(), []) if not paired[j]]
+        if not partners:
+            continue
+        partner = partners[0]
+        paired[[index, partner]] = True
+        keep[partner if counts[partner] > counts[index] else index] = False
+        pairs += 1
+    kept = dense[:, keep]
+    width = -(-kept.shape[1] // 64) * 64
+    padded = np.zeros((len(kept), width), dtype=np.uint8)
+    padded[:, : kept.shape[1]] = kept
+    packed = np.packbits(padded, axis=1, bitorder="little")
+    return np.ascontiguousarray(packed).view("<u8").astype(np.uint64), pairs
 
 
 def frequency_attack(bits: Bits, names: Sequence[str]) -> npt.NDArray[np.bool_]:
@@ -222,9 +272,15 @@ def run_attacks(bits: Bits, names: Sequence[str], *, q: int = 2,
     """
     frequency = frequency_attack(bits, names)
     pattern, assigned = pattern_mining_attack(bits, names, q=q)
+    plain, pairs = unbalance(bits)
+    if pairs:
+        unbalanced, assigned_plain = pattern_mining_attack(plain, names, q=q)
+        pattern |= unbalanced
+        assigned = max(assigned, assigned_plain)
     keys = np.zeros(len(names), dtype=bool)
     if block_keys is not None:
         keys = (key_frequency_attack(block_keys[0], block_keys[1], names)
                 | key_signature_attack(block_keys[0], block_keys[1], names))
     return AttackReport(len(names), int(frequency.sum()), int(pattern.sum()),
-                        int((frequency | pattern | keys).sum()), assigned, int(keys.sum()))
+                        int((frequency | pattern | keys).sum()), assigned, int(keys.sum()),
+                        pairs)
