@@ -53,7 +53,7 @@ from haven.linkage._bloom import encode_prepared
 from haven.linkage._dedupe import blocked_pairs
 from haven.linkage._evaluate import blocking_recall
 from haven.linkage._hub import key_candidate_pairs
-from haven.linkage._kernels import dice_threshold_dense, worker_count
+from haven.linkage._kernels import Kernel, dice_threshold_dense, kernel_choice, worker_count
 from haven.linkage._records import prepare
 from linkage_baseline import anonlink_kernel, anonlink_link, splink_baseline
 from linkage_data import FEBRL_BLOCKING, FEBRL_EXTRA, febrl3, febrl4, febrl_truth
@@ -210,28 +210,33 @@ def bench_speed(key: bytes, scale: int) -> dict[str, Any]:
     left, right = bits[:5000], bits[5000:]
     out["cpu"] = _cpu()
     out["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
-    # Both sides score all 5,000 x 5,000 pairs at threshold 0.7. Rounds alternate which side
-    # goes first, so that a change in the machine's load hits both; medians of the rounds.
-    haven_s: list[float] = []
-    anon_s: list[float] = []
+    # Every side scores all 5,000 x 5,000 pairs at threshold 0.7: Haven with the kernel it
+    # chose on this machine, Haven with the other kernel, anonlink. Rounds rotate which side
+    # goes first, so that a change in the machine's load hits all; medians of the rounds.
+    chosen = kernel_choice(bits.shape[1])
+    other: Kernel = "bits" if chosen == "gemm" else "gemm"
+    out["kernel"] = chosen
+    seconds: dict[str, list[float]] = {"haven": [], f"haven_{other}": [], "anonlink": []}
     found = 0
     for round_ in range(SPEED_ROUNDS):
-        for side in ("haven", "anonlink") if round_ % 2 == 0 else ("anonlink", "haven"):
-            if side == "haven":
-                start = time.perf_counter()
-                found = len(dice_threshold_dense(left, right, 0.7)[0])
-                haven_s.append(time.perf_counter() - start)
-            else:
-                anon_s.append(anonlink_kernel(left, right, 0.7))
+        sides = list(seconds)
+        for side in sides[round_ % 3:] + sides[:round_ % 3]:
+            if side == "anonlink":
+                seconds[side].append(anonlink_kernel(left, right, 0.7))
+                continue
+            start = time.perf_counter()
+            found = len(dice_threshold_dense(left, right, 0.7,
+                                             kernel=chosen if side == "haven" else other)[0])
+            seconds[side].append(time.perf_counter() - start)
     pairs = len(left) * len(right)
     out["encoding_bits"] = bits.shape[1] * 64
     out["pairs_at_threshold"] = found
     out["rounds"] = SPEED_ROUNDS
-    out["haven_comparisons_per_s"] = round(pairs / float(np.median(haven_s)))
-    out["anonlink_comparisons_per_s"] = round(pairs / float(np.median(anon_s)))
-    out["haven_rounds_m_per_s"] = [round(pairs / s / 1e6, 1) for s in haven_s]
-    out["anonlink_rounds_m_per_s"] = [round(pairs / s / 1e6, 1) for s in anon_s]
-    out["haven_over_anonlink"] = round(float(np.median(anon_s)) / float(np.median(haven_s)), 3)
+    for side, times in seconds.items():
+        out[f"{side}_comparisons_per_s"] = round(pairs / float(np.median(times)))
+        out[f"{side}_rounds_m_per_s"] = [round(pairs / t / 1e6, 1) for t in times]
+    out["haven_over_anonlink"] = round(float(np.median(seconds["anonlink"]))
+                                       / float(np.median(seconds["haven"])), 3)
     out["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     _show("speed (FEBRL4 encodings)", out)
     if scale <= 0:

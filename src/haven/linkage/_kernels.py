@@ -32,7 +32,7 @@ from typing import Literal, cast
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["dice_pairs", "dice_threshold_dense", "intersections", "kernel_choice",
+__all__ = ["Kernel", "dice_pairs", "dice_threshold_dense", "intersections", "kernel_choice",
            "worker_count"]
 
 Bits = npt.NDArray[np.uint64]
