@@ -401,10 +401,13 @@ def user_list(organisation: OrgOption, home: HomeOption = None) -> None:
 def _register_package_commands() -> None:
     """Sub-commands that live with their packages (thin Typer apps over each domain)."""
     from haven.linkage.cli import link_app
+    from haven.retention.cli import erase_command, retention_command
     from haven.screening.cli import screen_command
     from haven.statistics.cli import stats_app
 
     app.command("screen")(screen_command)
+    app.command("erase")(erase_command)
+    app.command("retention")(retention_command)
     app.add_typer(link_app, name="link")
     app.add_typer(stats_app, name="stats")
     if importlib.util.find_spec("haven.referral.cli") is not None:

@@ -11,6 +11,10 @@
     HAVEN_OIDC_CLIENT_ID   OpenID Connect: Haven's client id at the provider
     HAVEN_OIDC_CLIENT_SECRET  OpenID Connect: the client secret (none for a public client)
     HAVEN_OIDC_REDIRECT_URI   OpenID Connect: https://<host>/auth/oidc/callback
+    HAVEN_RETENTION_IDENTIFYING_YEARS  years after a record's last activity its identifying
+                           data is erased by `haven retention --apply` (default 5)
+    HAVEN_RETENTION_RECORD_YEARS  years after the last activity the whole record is erased
+                           (default 10; at least the identifying period)
 """
 
 from __future__ import annotations
@@ -29,6 +33,15 @@ __all__ = ["Settings"]
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _years(env: Mapping[str, str], name: str, default: int) -> int:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigurationError(f"{name} must be a whole number of years")
+    return int(value)
 
 
 def _https_or_loopback(url: str) -> bool:
@@ -57,6 +70,8 @@ class Settings:
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = field(default=None, repr=False)
     oidc_redirect_uri: str | None = None
+    retention_identifying_years: int = 5
+    retention_record_years: int = 10
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +88,8 @@ class Settings:
             oidc_client_id=env.get("HAVEN_OIDC_CLIENT_ID") or None,
             oidc_client_secret=env.get("HAVEN_OIDC_CLIENT_SECRET") or None,
             oidc_redirect_uri=env.get("HAVEN_OIDC_REDIRECT_URI") or None,
+            retention_identifying_years=_years(env, "HAVEN_RETENTION_IDENTIFYING_YEARS", 5),
+            retention_record_years=_years(env, "HAVEN_RETENTION_RECORD_YEARS", 10),
         )
         settings.check()
         return settings
@@ -93,6 +110,10 @@ class Settings:
     def check(self) -> None:
         """Refuse combinations that are unsafe in production."""
         self._check_oidc()
+        if not 1 <= self.retention_identifying_years <= self.retention_record_years <= 100:
+            raise ConfigurationError(
+                "retention periods must satisfy 1 <= HAVEN_RETENTION_IDENTIFYING_YEARS <= "
+                "HAVEN_RETENTION_RECORD_YEARS <= 100")
 
     def _check_oidc(self) -> None:
         required = {"HAVEN_OIDC_ISSUER": self.oidc_issuer,

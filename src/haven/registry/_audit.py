@@ -31,6 +31,7 @@ from haven.registry._tables import AuditEntryRow, AuditHeadRow
 __all__ = ["AuditAction", "AuditEvent", "AuditLog", "VerifyReport"]
 
 AuditAction = Literal["create", "update", "read", "read_identifying", "list", "export", "delete",
+                      "erase",
                       "import", "import_refused", "aggregate", "link", "grant", "revoke",
                       "read_granted", "login", "login_failed", "login_refused", "logout_all",
                       "token_create", "token_revoke"]

@@ -211,5 +211,35 @@ class Registry:
         with self._session() as session:
             return self.audit_log.write_anchor(session, path)
 
+    # -- erasure -------------------------------------------------------------------------------
+    def compact(self) -> None:
+        """Make erased rows unrecoverable from the database files, as far as the backend can.
+
+        SQLite overwrites deleted rows with zeros (`secure_delete`, set on every connection);
+        what remains are the WAL's older copies of those pages, which a TRUNCATE checkpoint
+        writes back and removes. PostgreSQL keeps deleted row versions until VACUUM marks
+        their space free; it is run on the tables that hold person data. Neither reaches
+        backups, replicas or PostgreSQL's WAL archive: those age out by the operator's
+        rotation (docs/operations.md).
+        """
+        if self.engine.dialect.name == "sqlite":
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.close()
+            finally:
+                raw.close()
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in _PERSON_TABLES:
+                conn.exec_driver_sql(f"VACUUM {table}")
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+# Tables holding person data or links to it, vacuumed after erasure (constants, not input).
+_PERSON_TABLES = ("identities", "victims", "suspects", "grants", "case_victims",
+                  "case_suspects", "referral_pathways", "referral_transitions",
+                  "referral_consents", "referral_referrals")

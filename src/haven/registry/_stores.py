@@ -13,10 +13,10 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Select, func, select
+from sqlalchemy import CursorResult, Delete, Select, delete, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,9 +26,12 @@ from haven.registry._crypto import KeyRing
 from haven.registry._scope import Scope
 from haven.registry._tables import (
     AuditEntryRow,
+    GrantRow,
     IdentityRow,
     SuspectRow,
     VictimRow,
+    case_suspects,
+    case_victims,
 )
 from haven.standard import (
     IdentifyingData,
@@ -139,6 +142,9 @@ def _validated(schema: type[BaseModel], data: Mapping[str, Any], record_id: obje
             for p in problems_from(error)
         ]
         raise ValidationFailed(problems) from None
+
+
+ErasedPart = Literal["identity", "record"]
 
 
 class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
@@ -346,6 +352,44 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
         self._record("update", self.kind, row.id, {"fields": changed, "version": row.version,
                                                     "via": "import"})
         return self.public_schema.model_validate(row), "updated"
+
+    def erase(self, record_id: uuid.UUID, *, part: ErasedPart, reason: str,
+              context: Mapping[str, int] | None = None) -> dict[str, int]:
+        """Erase a record of this organisation, or only its identifying data; return the
+        rows deleted per table.
+
+        `part="identity"` deletes the encrypted identity and keeps the statistical record;
+        `part="record"` deletes the record with its identity, the grants on it and its case
+        links (and, through the database's cascades, what other packages keep on it: support
+        pathways with their transitions, consents and referrals). Nothing is kept to restore
+        it; the audit log keeps that an erasure happened, its reason and the row counts
+        (`context` adds counts the caller deleted itself), never a value. The freed space
+        is overwritten on SQLite and vacuumed on PostgreSQL by `Registry.compact`.
+
+        Raises:
+            NotFound: no such record in this organisation.
+        """
+        row = self._row(record_id, for_update=True)
+        rows: dict[str, int] = dict(context or {})
+        rows["identities"] = self._delete(delete(IdentityRow).where(
+            IdentityRow.record_id == row.id))
+        if part == "record":
+            rows["grants"] = self._delete(delete(GrantRow).where(
+                GrantRow.record_kind == self.kind, GrantRow.record_id == row.id))
+            links = case_victims if self.kind == "victim" else case_suspects
+            column = links.c.victim_id if self.kind == "victim" else links.c.suspect_id
+            rows["case_links"] = self._delete(delete(links).where(column == row.id))
+            self._delete(delete(self.row_type).where(self.row_type.id == row.id))
+            rows[self.row_type.__tablename__] = 1
+            self._known.pop(row.external_id, None)
+            self._session.expunge(row)
+        self._record("erase", self.kind, record_id,
+                     {"part": part, "reason": reason, "rows": dict(sorted(rows.items()))})
+        return rows
+
+    def _delete(self, statement: Delete) -> int:
+        result = self._session.execute(statement)
+        return int(cast(CursorResult[Any], result).rowcount)
 
     def records(self, *, identifying: bool = False) -> Iterator[CreateT]:
         """Every record of the organisation in its create form, for exports.
