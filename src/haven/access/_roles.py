@@ -36,6 +36,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"            # users of the own organisation
     MANAGE_ORGANISATIONS = "manage_organisations"  # every organisation and its users
     MANAGE_PARTNERS = "manage_partners"      # partner installations and their keys
+    ERASE_RECORDS = "erase_records"          # erase a record or its identity for good (audited)
 
 
 _P = Permission
@@ -48,7 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset({
         _P.READ_RECORDS, _P.CREATE_RECORDS, _P.UPDATE_RECORDS, _P.READ_IDENTIFYING,
         _P.EXPORT_RECORDS, _P.EXPORT_IDENTIFYING, _P.READ_HISTORY, _P.READ_AGGREGATES,
-        _P.MANAGE_REFERRALS}),
+        _P.MANAGE_REFERRALS, _P.ERASE_RECORDS}),
     Role.ANALYST: frozenset({_P.READ_RECORDS, _P.READ_AGGREGATES, _P.SCREEN_ADS,
                              _P.EXPORT_RECORDS}),
     # Aggregates only: never a record, never identifying data.

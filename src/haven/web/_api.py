@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from haven.access import Permission, record_scope
+from haven.access import Permission, Principal, record_scope
 from haven.registry import Page, VictimFilter
+from haven.retention import ErasureReason, RecordKind, erase_record
 from haven.standard import (
     CaseCreate,
     CasePublic,
@@ -159,6 +160,32 @@ def update_victim(request: Request, principal: PrincipalDep, victim_id: uuid.UUI
         return tx.victims.update(victim_id, changes)
 
 
+class ErasureOut(BaseModel):
+    record_id: uuid.UUID
+    part: Literal["identity", "record"]
+    rows: dict[str, int]
+
+
+def _erase(request: Request, principal: Principal, kind: RecordKind, record_id: uuid.UUID,
+           reason: ErasureReason, identity_only: bool) -> ErasureOut:
+    scope = record_scope(principal, Permission.ERASE_RECORDS)
+    registry = registry_of(request)
+    with registry.transaction(scope) as tx:
+        erased = erase_record(tx, kind, record_id, reason=reason,
+                              part="identity" if identity_only else "record")
+    registry.compact()
+    return ErasureOut(record_id=erased.record_id, part=erased.part, rows=erased.rows)
+
+
+@router.delete("/victims/{victim_id}")
+def erase_victim(request: Request, principal: PrincipalDep, victim_id: uuid.UUID,
+                 reason: Annotated[ErasureReason, Query()],
+                 identity_only: Annotated[bool, Query()] = False) -> ErasureOut:
+    """Erase the record for good (or only its identifying data): pathway, grants and case
+    links go with it; needs `erase_records`; audited with the reason, never a value."""
+    return _erase(request, principal, "victim", victim_id, reason, identity_only)
+
+
 # -- suspects -----------------------------------------------------------------------------------
 @router.get("/suspects")
 def list_suspects(request: Request, principal: PrincipalDep, offset: Offset = 0, limit: Limit = 50
@@ -197,6 +224,14 @@ def update_suspect(request: Request, principal: PrincipalDep, suspect_id: uuid.U
     scope = record_scope(principal, Permission.UPDATE_RECORDS)
     with registry_of(request).transaction(scope) as tx:
         return tx.suspects.update(suspect_id, changes)
+
+
+@router.delete("/suspects/{suspect_id}")
+def erase_suspect(request: Request, principal: PrincipalDep, suspect_id: uuid.UUID,
+                  reason: Annotated[ErasureReason, Query()],
+                  identity_only: Annotated[bool, Query()] = False) -> ErasureOut:
+    """Erase the record for good (or only its identifying data) with its case links."""
+    return _erase(request, principal, "suspect", suspect_id, reason, identity_only)
 
 
 # -- cases --------------------------------------------------------------------------------------
