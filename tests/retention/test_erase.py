@@ -23,7 +23,7 @@ from haven.referral import (
 from haven.referral._tables import ConsentRow, PathwayRow, ReferralRow, TransitionRow
 from haven.registry import Registry, Scope
 from haven.registry._tables import AuditEntryRow, GrantRow, IdentityRow, VictimRow, case_victims
-from haven.retention import ErasureReason, erase_record
+from haven.retention import ErasureReason, erase_record, erase_records
 from haven.standard import CaseCreate, OrganisationPublic, VictimPublic
 from referral.support import DETECTED_ON, consent_to
 
@@ -129,6 +129,22 @@ def test_another_organisations_record_cannot_be_erased(
     with registry.transaction(scope) as tx:
         assert tx.victims.get(record.id).external_id == MARK
     assert _count(registry, IdentityRow) == 1
+
+
+def test_a_batch_with_a_foreign_record_erases_nothing(
+        registry: Registry, scope: Scope, other_org: OrganisationPublic) -> None:
+    outsider = Scope("user:outsider", other_org.id)
+    with registry.transaction(scope) as tx:
+        own = [tx.victims.create(victim(external_id=f"V-{n}")).id for n in range(3)]
+    with registry.transaction(outsider) as tx:
+        foreign = tx.victims.create(victim(external_id="V-X")).id
+    with pytest.raises(NotFound), registry.transaction(scope) as tx:
+        erase_records(tx, "victim", [*own, foreign])
+    assert _count(registry, VictimRow) == 4 and _count(registry, IdentityRow) == 4
+    with registry.transaction(scope) as tx:
+        erased = erase_records(tx, "victim", [own[0], own[1], own[0]])  # duplicates once
+    assert [e.record_id for e in erased] == own[:2]
+    assert _count(registry, VictimRow) == 2
 
 
 def test_suspects_are_erased_with_their_case_links(registry: Registry, scope: Scope) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from factories import victim
 from haven.config import Settings
@@ -13,7 +13,7 @@ from haven.exceptions import ConfigurationError
 from haven.referral import Closed, CloseReason, open_pathway, record
 from haven.referral._tables import PathwayRow, TransitionRow
 from haven.registry import Registry, Scope
-from haven.registry._tables import CaseRow, SuspectRow, VictimRow
+from haven.registry._tables import AuditEntryRow, CaseRow, SuspectRow, VictimRow
 from haven.retention import RetentionPolicy, due_for_erasure, enforce
 from haven.retention._policy import _years_before
 from haven.standard import CaseCreate, OrganisationPublic, SuspectCreate, validate_record
@@ -133,3 +133,23 @@ def test_the_default_periods_come_from_settings() -> None:
     assert RetentionPolicy.from_settings(Settings.from_env({
         "HAVEN_RETENTION_IDENTIFYING_YEARS": "2", "HAVEN_RETENTION_RECORD_YEARS": "3"})) == \
         RetentionPolicy(2, 3)
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+def test_enforcement_crosses_batch_boundaries(registry: Registry, scope: Scope,
+                                              settings: object) -> None:
+    """More than one batch (500) of one organisation; every audit entry is its own."""
+    with registry.transaction(scope) as tx:
+        for n in range(520):
+            tx.victims.create(victim(external_id=f"V-{n:04d}"))
+    with registry.session() as session:
+        session.execute(update(VictimRow).values(registered_on=date(2010, 1, 1),
+                                                 updated_at=date(2010, 1, 1)))
+    run = enforce(registry, due_for_erasure(registry, POLICY, as_of=date(2026, 12, 1)))
+    assert len(run.erased) == 520
+    with registry.session() as session:
+        assert session.scalar(select(func.count()).select_from(VictimRow)) == 0
+        erasures = session.scalar(select(func.count()).select_from(AuditEntryRow).where(
+            AuditEntryRow.action == "erase"))
+    assert erasures == 520
+    assert registry.verify_audit().entries >= 1040

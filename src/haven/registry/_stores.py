@@ -13,10 +13,10 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar, Generic, Literal, TypeVar, cast
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import CursorResult, Delete, Select, delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -145,6 +145,12 @@ def _validated(schema: type[BaseModel], data: Mapping[str, Any], record_id: obje
 
 
 ErasedPart = Literal["identity", "record"]
+_IN_LIST = 500  # ids per IN (...) list: well under every backend's parameter limit
+
+
+def _chunks(ids: list[uuid.UUID]) -> Iterator[list[uuid.UUID]]:
+    for start in range(0, len(ids), _IN_LIST):
+        yield ids[start:start + _IN_LIST]
 
 
 class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
@@ -353,43 +359,64 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
                                                     "via": "import"})
         return self.public_schema.model_validate(row), "updated"
 
-    def erase(self, record_id: uuid.UUID, *, part: ErasedPart, reason: str,
-              context: Mapping[str, int] | None = None) -> dict[str, int]:
-        """Erase a record of this organisation, or only its identifying data; return the
-        rows deleted per table.
+    def erase(self, record_ids: Sequence[uuid.UUID], *, part: ErasedPart, reason: str,
+              context: Mapping[uuid.UUID, Mapping[str, int]] | None = None
+              ) -> dict[uuid.UUID, dict[str, int]]:
+        """Erase records of this organisation, or only their identifying data; return the
+        rows deleted per record and table.
 
         `part="identity"` deletes the encrypted identity and keeps the statistical record;
         `part="record"` deletes the record with its identity, the grants on it and its case
         links (and, through the database's cascades, what other packages keep on it: support
         pathways with their transitions, consents and referrals). Nothing is kept to restore
-        it; the audit log keeps that an erasure happened, its reason and the row counts
-        (`context` adds counts the caller deleted itself), never a value. The freed space
+        it; the audit log keeps, per record, that an erasure happened, its reason and the row
+        counts (`context` adds counts the caller deleted itself), never a value. Deletes run
+        set-wise, a few statements per call whatever the number of records. The freed space
         is overwritten on SQLite and vacuumed on PostgreSQL by `Registry.compact`.
 
         Raises:
-            NotFound: no such record in this organisation.
+            NotFound: a record that is not this organisation's (nothing is erased then:
+                the caller's transaction rolls back).
         """
-        row = self._row(record_id, for_update=True)
-        rows: dict[str, int] = dict(context or {})
-        rows["identities"] = self._delete(delete(IdentityRow).where(
-            IdentityRow.record_id == row.id))
+        ids = list(dict.fromkeys(record_ids))
+        rows: dict[uuid.UUID, RowT] = {}
+        for chunk in _chunks(ids):
+            rows.update((r.id, r) for r in self._session.scalars(
+                self._scoped().where(self.row_type.id.in_(chunk)).with_for_update()))
+        missing = next((i for i in ids if i not in rows), None)
+        if missing is not None:
+            raise NotFound(self.kind, missing)
+        counts = {i: dict((context or {}).get(i, {})) for i in ids}
+        self._count_and_delete(counts, IdentityRow.record_id, "identities")
         if part == "record":
-            rows["grants"] = self._delete(delete(GrantRow).where(
-                GrantRow.record_kind == self.kind, GrantRow.record_id == row.id))
+            self._count_and_delete(counts, GrantRow.record_id, "grants",
+                                   GrantRow.record_kind == self.kind)
             links = case_victims if self.kind == "victim" else case_suspects
             column = links.c.victim_id if self.kind == "victim" else links.c.suspect_id
-            rows["case_links"] = self._delete(delete(links).where(column == row.id))
-            self._delete(delete(self.row_type).where(self.row_type.id == row.id))
-            rows[self.row_type.__tablename__] = 1
-            self._known.pop(row.external_id, None)
-            self._session.expunge(row)
-        self._record("erase", self.kind, record_id,
-                     {"part": part, "reason": reason, "rows": dict(sorted(rows.items()))})
-        return rows
+            self._count_and_delete(counts, column, "case_links")
+            for chunk in _chunks(ids):
+                self._session.execute(delete(self.row_type).where(self.row_type.id.in_(chunk)))
+            for record_id, row in rows.items():
+                counts[record_id][self.row_type.__tablename__] = 1
+                self._known.pop(row.external_id, None)
+                self._session.expunge(row)
+        for record_id in ids:
+            self._record("erase", self.kind, record_id, {
+                "part": part, "reason": reason, "rows": dict(sorted(counts[record_id].items()))})
+        return counts
 
-    def _delete(self, statement: Delete) -> int:
-        result = self._session.execute(statement)
-        return int(cast(CursorResult[Any], result).rowcount)
+    def _count_and_delete(self, counts: dict[uuid.UUID, dict[str, int]], column: Any,
+                          name: str, *where: Any) -> None:
+        """Count rows per record in `column`'s table, then delete them (chunks of ids)."""
+        table = column.table
+        for chunk in _chunks(list(counts)):
+            found = self._session.execute(select(column, func.count()).where(
+                column.in_(chunk), *where).group_by(column)).all()
+            for record_id, n in found:
+                counts[record_id][name] = int(n)
+            self._session.execute(delete(table).where(column.in_(chunk), *where))
+        for record_counts in counts.values():
+            record_counts.setdefault(name, 0)
 
     def records(self, *, identifying: bool = False) -> Iterator[CreateT]:
         """Every record of the organisation in its create form, for exports.

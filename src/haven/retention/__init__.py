@@ -8,7 +8,13 @@ due, except what open pathways and proceedings hold; `enforce` erases it. After 
 with its reason and row counts, never a value.
 """
 
-from haven.retention._erase import Erased, ErasureReason, RecordKind, erase_record
+from haven.retention._erase import (
+    Erased,
+    ErasureReason,
+    RecordKind,
+    erase_record,
+    erase_records,
+)
 from haven.retention._policy import (
     RETENTION_ACTOR,
     Due,
@@ -29,4 +35,5 @@ __all__ = [
     "due_for_erasure",
     "enforce",
     "erase_record",
+    "erase_records",
 ]

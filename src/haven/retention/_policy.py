@@ -31,7 +31,7 @@ from haven.registry._tables import (
     case_suspects,
     case_victims,
 )
-from haven.retention._erase import Erased, ErasureReason, RecordKind, erase_record
+from haven.retention._erase import Erased, ErasureReason, RecordKind, erase_records
 from haven.standard import JusticeStage
 
 __all__ = ["Due", "RetentionPolicy", "RetentionRun", "due_for_erasure", "enforce"]
@@ -185,9 +185,12 @@ def enforce(registry: Registry, run: RetentionRun,
     """
     for org, dues in _batches(run.due):
         with registry.transaction(Scope(RETENTION_ACTOR, org)) as tx:
-            for item in dues:
-                run.erased.append(erase_record(tx, item.kind, item.record_id, part=item.part,
-                                               reason=ErasureReason.RETENTION))
+            for kind in ("victim", "suspect"):
+                for part in ("record", "identity"):
+                    ids = [d.record_id for d in dues if d.kind == kind and d.part == part]
+                    if ids:
+                        run.erased += erase_records(tx, kind, ids, part=part,
+                                                    reason=ErasureReason.RETENTION)
         if progress is not None:
             progress(len(dues))
     if run.erased:
