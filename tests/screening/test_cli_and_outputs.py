@@ -83,6 +83,8 @@ def test_triage_outputs(screened: Path) -> None:
     assert pq.read_table(screened / "triage.parquet").num_rows == len(nets)
     templates = read_csv(screened / "templates.csv")
     assert any("[phone]" in t["text"] for t in templates)
+    assert {t["links"] for t in templates} <= {"True", "False"}
+    assert any(t["links"] == "True" for t in templates)
 
 
 def test_graphml_reads_back(screened: Path) -> None:
@@ -91,6 +93,9 @@ def test_graphml_reads_back(screened: Path) -> None:
     phones = [n for n, d in g.nodes(data=True) if d["kind"] == "phone"]
     assert ads and phones
     assert all(g.degree(p) >= 1 for p in phones)
+    # a template is drawn only where it links ads (a specific one), like any contact
+    linking = [n for n, d in g.nodes(data=True) if d["kind"] == "template"]
+    assert linking and all(g.degree(t) >= 2 for t in linking)
 
 
 def test_report_is_self_contained(screened: Path) -> None:

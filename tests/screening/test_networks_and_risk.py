@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from haven.screening._networks import (
     HUB_PHONES,
+    SPECIFIC_RUN,
+    is_specific,
     link_networks,
+    longest_run,
     network_features,
     shared_value_edges,
+    template_edges,
 )
 from haven.screening._risk import INDICATORS, Signal, ad_signals, network_signals, score
 
@@ -33,6 +37,33 @@ def test_a_value_shared_by_many_posters_is_no_link() -> None:
     # a phone is never a hub: one phone in many ads is one poster (or one agency)
     roots = link_networks(n, [shared_value_edges("phone", ["+31600000000"] * n, rows, phones)])
     assert set(roots.tolist()) == {0}
+
+
+STOCK = "[text] Open from 10 00 to 22 00 every day [text] Call me [phone]"
+OWN = ("Hi gentlemen I am [name] a sweet girl with a warm smile and a soft voice new in "
+       "[city] Call me [phone]")
+
+
+def test_a_stock_template_does_not_merge_two_networks() -> None:
+    # ads 0-1 share a phone, ads 2-3 another; ads 1 and 2 were both written from a stock text
+    phones = [["+31600000001"], ["+31600000001"], ["+31600000002"], ["+31600000002"]]
+    contacts = shared_value_edges("phone", [p[0] for p in phones], [0, 1, 2, 3], phones)
+    assert longest_run(STOCK) == 9 < SPECIFIC_RUN
+    assert not is_specific(STOCK)
+    edges = template_edges([((1, 2), STOCK)], phones)
+    assert len(edges) == 0
+    assert link_networks(4, [contacts, edges]).tolist() == [0, 0, 2, 2]
+
+
+def test_a_specific_template_links_ads_that_share_nothing_else() -> None:
+    phones = [["+31600000001"], ["+31600000002"], ["+31600000003"], []]
+    assert longest_run(OWN) >= SPECIFIC_RUN
+    edges = template_edges([((0, 1, 2), OWN), ((1, 3), STOCK)], phones)
+    assert edges.tolist() == [[0, 1], [0, 2]]
+    assert link_networks(4, [edges]).tolist() == [0, 0, 0, 3]
+    # the hub rule holds for templates too: too many posters' phones is a stock text
+    many = [[f"+3160000{i:04d}"] for i in range(HUB_PHONES + 1)]
+    assert len(template_edges([(tuple(range(HUB_PHONES + 1)), OWN)], many)) == 0
 
 
 def test_network_features() -> None:

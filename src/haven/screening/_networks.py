@@ -4,6 +4,14 @@ Two ads are linked when they share a phone, an e-mail address, a messenger handl
 hash or a template. A value shared by ads with more than `HUB_PHONES` distinct phones is not
 a link: that is a site's placeholder photo or a generic handle, not one poster. Networks are
 the connected components of two or more ads.
+
+A template is weaker evidence than a contact: unrelated posters copy the same short stock
+sentences ("Open from 10:00 to 22:00 every day [text] Call me [phone]"), and in a few hundred
+thousand ads two or three of them in one ad find dozens of authors, whose ads then form a
+template of their own or join a network's. So a template joins its ads only when it is
+*specific*: its text has a run of at least `SPECIFIC_RUN` words with no slot between them
+(about two sentences copied word for word). A template without one is still reported, with
+its ads, but links nothing; ads it holds are in a network only through what they share.
 """
 
 from __future__ import annotations
@@ -20,13 +28,19 @@ from haven.screening._templates import components
 
 __all__ = [
     "HUB_PHONES",
+    "SPECIFIC_RUN",
     "NetworkFeatures",
+    "is_specific",
     "link_networks",
+    "longest_run",
     "network_features",
     "shared_value_edges",
+    "template_edges",
+    "template_links",
 ]
 
 HUB_PHONES = 20
+SPECIFIC_RUN = 12  # words in a row, outside slots, that a template needs to join ads
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,52 @@ def shared_value_edges(kind: str, values: Sequence[str], rows: Sequence[int],
             if len({p for r in members for p in phones_of[r]}) > HUB_PHONES:
                 keep[start:start + size] = False
     return np.stack((first[keep], rws[keep]), axis=1)
+
+
+def longest_run(text: str) -> int:
+    """The most words in a row, outside `[slot]` markers, of a template's text.
+
+    Example:
+        >>> longest_run("Kisses [name] call me now [phone]")
+        3
+    """
+    best = run = 0
+    for word in text.split(" "):
+        if word.startswith("[") and word.endswith("]"):
+            run = 0
+        elif word:
+            run += 1
+            best = max(best, run)
+    return best
+
+
+def is_specific(text: str) -> bool:
+    """Whether a template's text says enough on its own to join its ads (`SPECIFIC_RUN`)."""
+    return longest_run(text) >= SPECIFIC_RUN
+
+
+def template_links(members: Sequence[int], text: str, phones_of: Sequence[Sequence[str]]) -> bool:
+    """Whether a template joins its ads: it is specific, and its ads show at most
+    `HUB_PHONES` distinct phones (the hub rule of every shared value)."""
+    return is_specific(text) and len({p for r in members for p in phones_of[r]}) <= HUB_PHONES
+
+
+def template_edges(templates: Sequence[tuple[Sequence[int], str]],
+                   phones_of: Sequence[Sequence[str]]) -> npt.NDArray[np.int64]:
+    """Edges joining the ads of each template that links (`template_links`), as a star on
+    its first ad.
+
+    Args:
+        templates: (member rows, text with slots) of each template.
+        phones_of: phones per ad, for the hub rule.
+    """
+    values: list[str] = []
+    rows: list[int] = []
+    for k, (members, text) in enumerate(templates):
+        if template_links(members, text, phones_of):
+            values += [str(k)] * len(members)
+            rows += members
+    return shared_value_edges("template", values, rows, phones_of)
 
 
 def link_networks(n: int, edges: Sequence[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:

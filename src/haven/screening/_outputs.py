@@ -8,8 +8,10 @@ Files in the output directory:
 * `contacts.csv`: e-mails and handles per ad.
 * `networks.csv`, `triage.parquet`, `triage.json`: the triage list of networks, highest risk
   first, with features and reasons.
-* `templates.csv`: each template with its slots marked.
-* `networks.graphml`: ads in networks and the phones, e-mails and handles joining them.
+* `templates.csv`: each template with its slots marked, and whether it links its ads into a
+  network (`links`: only a specific template does, see `_networks`).
+* `networks.graphml`: ads in networks and the phones, e-mails, handles and linking templates
+  joining them.
 """
 
 from __future__ import annotations
@@ -129,6 +131,8 @@ def _graphml(s: Screening, path: Path) -> None:
             yield from ((r, "phone", p) for r, p, _ in s.phones if r in in_net)
             yield from ((r, "email", e) for r, e, _ in s.emails if r in in_net)
             yield from ((r, "handle", h) for r, h in s.handles if r in in_net)
+            yield from ((r, "template", t.label) for t in s.templates.values() if t.links
+                        for r in t.rows if r in in_net)
 
         written: set[str] = set()
         for r, kind, value in contacts():
@@ -174,8 +178,9 @@ def write_outputs(s: Screening, out_dir: Path) -> dict[str, Path]:
         "ads": [{"id": s.ads.id[r], "risk": s.risk[r], "network": s.network[r],
                  "template": s.template[r], "reasons": s.reasons(r)} for r in top_ads],
     }, ensure_ascii=False, indent=1), encoding="utf-8")
-    _write_csv(paths["templates.csv"], ["template", "n_ads", "slots", "bits_saved", "text"],
-               [[t.label, len(t.rows), ";".join(t.slots), t.bits_saved, t.text]
+    _write_csv(paths["templates.csv"],
+               ["template", "n_ads", "slots", "bits_saved", "links", "text"],
+               [[t.label, len(t.rows), ";".join(t.slots), t.bits_saved, t.links, t.text]
                 for t in s.templates.values()])
     _graphml(s, paths["networks.graphml"])
     write_report(s, paths["report.html"])

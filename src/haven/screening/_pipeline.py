@@ -27,6 +27,8 @@ from haven.screening._networks import (
     link_networks,
     network_features,
     shared_value_edges,
+    template_edges,
+    template_links,
 )
 from haven.screening._risk import Signal, ad_signals, network_signals, score
 from haven.screening._templates import Template, TemplateJob, components, refine_cluster, token_key
@@ -67,6 +69,7 @@ class TemplateResult:
     text: str
     slots: tuple[str, ...]
     bits_saved: float
+    links: bool = False  # joins its ads into a network (`_networks.template_links`)
 
 
 @dataclass
@@ -254,11 +257,13 @@ def screen(ads: AdTable, engine: Engine, options: ScreenOptions | None = None,
         ("handle", [h for _, h in res.handles], [r for r, _ in res.handles]),
         ("image", [h for hs in ads.image_hashes for h in hs],
          [r for r, hs in enumerate(ads.image_hashes) for _ in hs]),
-        ("template", [lab for lab, tr in templates.items() for _ in tr.rows],
-         [r for tr in templates.values() for r in tr.rows]),
     ]
     edges = [shared_value_edges(kind, vals, rows, phones_of) for kind, vals, rows in kinds]
     del kinds
+    # a template links its ads only when its text is specific, not a few stock sentences
+    edges.append(template_edges([(tr.rows, tr.text) for tr in templates.values()], phones_of))
+    for tr in templates.values():
+        tr.links = template_links(tr.rows, tr.text, phones_of)
     net_roots = link_networks(n, edges)
     members = _groups(net_roots)
     phone_countries = res.phone_countries
