@@ -62,7 +62,8 @@ def template_figures(ids: Sequence[str], truth: dict[str, AdTruth], labels: Sequ
 
 
 def quality(args: argparse.Namespace) -> dict[str, object]:
-    corpus = generate_ads(args.ads, seed=args.seed, own_rewording=args.own_rewording)
+    corpus = generate_ads(args.ads, seed=args.seed, own_rewording=args.own_rewording,
+                          unique_contacts=not args.shared_contacts)
     table = table_from_records(corpus.ads)
     ids = table.id
     engine = LocalEngine(args.workers, serial_below=args.serial_below)
@@ -74,6 +75,7 @@ def quality(args: argparse.Namespace) -> dict[str, object]:
     out: dict[str, object] = {"ads": args.ads, "seed": args.seed, "workers": args.workers,
                               "serial_below": args.serial_below,
                               "own_rewording": args.own_rewording,
+                              "shared_contacts": args.shared_contacts,
                               "haven_seconds": haven_seconds, "haven_steps": result.timings}
     out["templates"] = template_figures(ids, truth, result.template)
     want = {(i, p) for i in ids for p, _ in truth[i].phones}
@@ -127,7 +129,8 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 def scale(args: argparse.Namespace) -> dict[str, object]:
     t0 = time.perf_counter()
-    corpus = generate_ads(args.ads, seed=args.seed, own_rewording=args.own_rewording)
+    corpus = generate_ads(args.ads, seed=args.seed, own_rewording=args.own_rewording,
+                          unique_contacts=not args.shared_contacts)
     gen_seconds = time.perf_counter() - t0
     with tempfile.TemporaryDirectory(prefix="haven-scale-", dir=args.tmp) as tmp:
         src = corpus.write_jsonl(Path(tmp) / "ads.jsonl")
@@ -155,6 +158,7 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
         ids = [a["id"] for a in ads]
         figures = {
             "ads": args.ads, "workers": args.workers, "own_rewording": args.own_rewording,
+            "shared_contacts": args.shared_contacts,
             "seconds": seconds,
             "peak_rss_gib": mem.peak_gib, "generate_seconds": gen_seconds, "cpu_seconds": cpu,
             "templates": template_figures(ids, truth, [a["template"] for a in ads]),
@@ -195,6 +199,9 @@ def main() -> None:
         p.add_argument("--json", type=Path, help="also write the figures as JSON here")
         p.add_argument("--own-rewording", type=float, default=1.0,
                        help="generator odds of rewording one-off texts (0.5: former corpora)")
+        p.add_argument("--shared-contacts", action="store_true",
+                       help="networks may draw the same e-mail or handle (corpora before "
+                            "unique_contacts)")
     args = parser.parse_args()
     figures = quality(args) if args.what == "quality" else scale(args)
     if args.json:

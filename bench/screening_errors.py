@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 import haven.screening._pipeline as pipeline
 from haven.screening import LocalEngine, screen, table_from_records
-from haven.screening._networks import shared_value_edges
+from haven.screening._networks import shared_value_edges, template_edges
 from haven.screening._normalise import word_tokens
 from haven.synth.ads import generate_ads
 
@@ -33,6 +33,12 @@ EDGES: list[tuple[str, npt.NDArray[np.int64]]] = []
 def _recording(kind: str, *args: object, **kwargs: object) -> npt.NDArray[np.int64]:
     edges = shared_value_edges(kind, *args, **kwargs)  # type: ignore[arg-type]
     EDGES.append((kind, edges))
+    return edges
+
+
+def _recording_templates(*args: object, **kwargs: object) -> npt.NDArray[np.int64]:
+    edges = template_edges(*args, **kwargs)  # type: ignore[arg-type]
+    EDGES.append(("template", edges))
     return edges
 
 
@@ -46,10 +52,14 @@ def main() -> None:
     parser.add_argument("--ads", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--own-rewording", type=float, default=1.0)
+    parser.add_argument("--shared-contacts", action="store_true",
+                        help="networks may draw the same e-mail or handle (former corpora)")
     args = parser.parse_args()
-    corpus = generate_ads(args.ads, seed=args.seed, own_rewording=args.own_rewording)
+    corpus = generate_ads(args.ads, seed=args.seed, own_rewording=args.own_rewording,
+                          unique_contacts=not args.shared_contacts)
     table = table_from_records(corpus.ads)
     pipeline.__dict__["shared_value_edges"] = _recording  # the job's own edges, recorded
+    pipeline.__dict__["template_edges"] = _recording_templates
     result = screen(table, LocalEngine(1))
     truth = [corpus.truth[i] for i in table.id]
     tokens = [word_tokens(str(ad["text"])) for ad in corpus.ads]

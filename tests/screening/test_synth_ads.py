@@ -58,3 +58,23 @@ def test_one_off_texts_are_worded_by_their_authors() -> None:
     own = _repeated_sentence_share(generate_ads(3000, seed=8))
     old = _repeated_sentence_share(generate_ads(3000, seed=8, own_rewording=0.5))
     assert own < 0.75 * old
+
+
+def _accounts(corpus: AdCorpus) -> dict[str, set[int | None]]:
+    """Networks per e-mail user and handle name written in the ads."""
+    found: dict[str, set[int | None]] = {}
+    pattern = re.compile(r"(\w+)(?:@| \(at\) |\[at\])mail"
+                         r"|(?:@|t\.me/|Snapchat: |Signal: )(\w+_\d+)")
+    for ad in corpus.ads:
+        for m in pattern.finditer(str(ad["text"])):
+            found.setdefault(m.group(1) or m.group(2), set()).add(
+                corpus.truth[str(ad["id"])].network)
+    return found
+
+
+def test_two_networks_never_share_an_account() -> None:
+    # drawn from 30 names and a few digits, e-mail users collide between networks by chance
+    shared = _accounts(generate_ads(20000, seed=5, unique_contacts=False))
+    assert any(len(nets) > 1 for nets in shared.values())
+    own = _accounts(generate_ads(20000, seed=5))
+    assert own and all(len(nets) == 1 for nets in own.values())

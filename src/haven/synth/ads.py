@@ -514,8 +514,23 @@ def _hexhash(rng: random.Random) -> str:
     return f"{rng.getrandbits(64):016x}"
 
 
+def _unique(user: str, network: int, taken: set[str] | None) -> str:
+    """`user`, or `user` and the network number when another network has it already.
+
+    An account name belongs to one account: two networks never share one mailbox or
+    Telegram handle. Drawn from 30 names and two digits they would, a few thousand times in
+    a million ads. No random draw here, so the rest of the corpus stays the same.
+    """
+    if taken is None:
+        return user
+    if user in taken:
+        user = f"{user}x{network}"  # no drawn name has an x before digits
+    taken.add(user)
+    return user
+
+
 def _organised(rng: random.Random, network: int, next_template: Iterator[int],
-               rewording: float) -> _Poster:
+               rewording: float, taken: set[str] | None) -> _Poster:
     home = rng.choice(_HOME_OF_NETWORKS)
     countries = rng.sample(list(_COUNTRIES), k=rng.choice((1, 1, 2, 3)))
     cities = [(c, city) for c in countries for city in rng.sample(_COUNTRIES[c][1], k=2)]
@@ -527,9 +542,9 @@ def _organised(rng: random.Random, network: int, next_template: Iterator[int],
     )
     if rng.random() < 0.3:
         poster.handle = rng.choice(("Telegram: @", "t.me/", "Snapchat: ", "Signal: ")) + (
-            f"{rng.choice(_NAMES).lower()}_{rng.randint(10, 999)}")
+            _unique(f"{rng.choice(_NAMES).lower()}_{rng.randint(10, 999)}", network, taken))
     if rng.random() < 0.2:
-        user = f"{rng.choice(_NAMES).lower()}{rng.randint(1, 99)}"
+        user = _unique(f"{rng.choice(_NAMES).lower()}{rng.randint(1, 99)}", network, taken)
         poster.email = rng.choice((f"{user}@mail.example", f"{user} (at) mail (dot) example",
                                    f"{user}[at]mail[dot]example"))
     for _ in range(rng.choice((1, 1, 2))):
@@ -550,7 +565,7 @@ def _single(rng: random.Random, kind: str, network: int | None) -> _Poster:
 
 def generate_ads(
     n_ads: int, *, seed: int = 0, organised_share: float = 0.35, independent_share: float = 0.1,
-    rewording: float = 0.5, own_rewording: float = 1.0,
+    rewording: float = 0.5, own_rewording: float = 1.0, unique_contacts: bool = True,
 ) -> AdCorpus:
     """Generate `n_ads` ads with ground truth; the same seed gives the same corpus.
 
@@ -566,15 +581,19 @@ def generate_ads(
         own_rewording: the same odds for a text written for one ad only (background ads,
             independent posters who write each ad anew). Before this option they used
             `rewording` too; `own_rewording=rewording` gives those corpora again.
+        unique_contacts: give every network its own e-mail address and handle, as accounts
+            are; `False` gives the corpora before this option, where networks drew the same
+            `name` and digits by chance (hundreds of false links at 500,000 ads).
     """
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     start = datetime(2026, 1, 1, tzinfo=UTC)
     template_ids = iter(range(1, 10**9))
     rows: list[tuple[dict[str, object], AdTruth]] = []
     network = 0
+    taken: set[str] | None = set() if unique_contacts else None
     while len(rows) < organised_share * n_ads:
         network += 1
-        poster = _organised(rng, network, template_ids, rewording)
+        poster = _organised(rng, network, template_ids, rewording, taken)
         size = min(60, int(rng.paretovariate(1.2) * 5))
         span = rng.uniform(2, 30)
         for k in range(max(3 * len(poster.templates), size)):
