@@ -160,7 +160,7 @@ def test_referral_steps_allowed_and_forbidden(
         second = request_referral(tx, pathway.id, shelter.organisation_id, reason="b")
         third = request_referral(tx, pathway.id, shelter.organisation_id, reason="c")
     with registry.transaction(shelter) as tx, \
-            pytest.raises(ForbiddenTransition, match="is requested; it cannot become done"):
+            pytest.raises(ForbiddenTransition, match="is at 'requested'; it cannot go to 'done'"):
         complete_referral(tx, first.id, reason="x")
     with registry.transaction(shelter) as tx:
         accept_referral(tx, first.id, on=DETECTED_ON)

@@ -234,7 +234,7 @@ def test_a_referral_abroad_needs_consent_then_sends_only_the_chosen_fields(
     assert refused.status_code == 409
     assert "Nothing was sent." in refused.text
     assert "No consent or legal ground covers disclosure to this installation" in refused.text
-    assert "covers recipient ro-haven" in refused.text  # the reason, as the CLI path gives it
+    assert "(recipient ro-haven)" in refused.text  # what is missing, and for whom
     # Consent to disclosure to another organisation does not cover a partner installation.
     assert _consent(worker, victim, str(other_org.id)).status_code == 303
     still = _post(worker, f"/pathways/{pathway_id}/transnational", form,

@@ -35,10 +35,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from haven._text import N_
 from haven.access._policy import Principal
 from haven.access._roles import Permission, Role, permissions_of
 from haven.access._tables import ApiTokenRow, SessionRow, UserRow
-from haven.exceptions import Conflict, HavenError, NotFound, PermissionDenied
+from haven.exceptions import Conflict, FieldProblem, HavenError, NotFound, PermissionDenied
 from haven.registry import AuditEvent, Registry
 from haven.registry._tables import OrganisationRow
 
@@ -46,6 +47,7 @@ __all__ = [
     "Accounts",
     "AuthenticationFailed",
     "LoginPolicy",
+    "PasswordRefused",
     "SessionInfo",
     "UserCreate",
     "UserPublic",
@@ -71,6 +73,17 @@ class AuthenticationFailed(HavenError):
 
     def __init__(self, message: str = "unknown user name or wrong password") -> None:
         super().__init__(message)
+
+
+class PasswordRefused(PermissionDenied):
+    """A new password breaks the policy; `problem` says why, as a translatable reason.
+
+    Neither the message nor the problem holds the password or the user name.
+    """
+
+    def __init__(self, problem: FieldProblem) -> None:
+        self.problem = problem
+        super().__init__(problem.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +189,13 @@ class Accounts:
     # -- users ----------------------------------------------------------------------------------
     def check_password(self, password: str, username: str) -> None:
         if len(password) < self.policy.min_password_length:
-            raise PermissionDenied(
-                f"a password needs at least {self.policy.min_password_length} characters")
+            raise PasswordRefused(FieldProblem.templated(
+                None, "password", "password_too_short",
+                N_("a password needs at least {min_length} characters"),
+                min_length=self.policy.min_password_length))
         if username.lower() in password.lower():
-            raise PermissionDenied("a password may not contain the user name")
+            raise PasswordRefused(FieldProblem(
+                None, "password", N_("a password may not contain the user name")))
 
     def create_user(self, actor: Principal | None, organisation_id: uuid.UUID,
                     user: UserCreate) -> UserPublic:

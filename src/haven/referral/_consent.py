@@ -174,6 +174,5 @@ def require_consent(session: Session, pathway: PathwayRow, *,
             missing.append(purpose.value)
     if missing:
         who = organisation_id or installation or "-"
-        raise ConsentMissing(f"pathway {pathway.id}: no consent or legal ground for "
-                             f"{' and '.join(missing)} covers recipient {who}")
+        raise ConsentMissing(pathway.id, missing, str(who))
     return covering

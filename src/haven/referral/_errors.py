@@ -19,6 +19,7 @@ Messages carry ids and codes, never personal data.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from haven.exceptions import HavenError
 
@@ -42,20 +43,39 @@ class ReferralError(HavenError):
 
 
 class ForbiddenTransition(ReferralError):
-    """A step the state machine does not allow from where the pathway or referral stands."""
+    """A step the state machine does not allow from where the pathway or referral stands.
 
-    def __init__(self, subject: str, subject_id: object, step: str, stage: str, reason: str
-                 ) -> None:
+    `reason` is English, marked `N_`; a reason with a value in it is a template whose
+    `{name}` placeholders are filled from `params` (codes and numbers, never personal data),
+    so that the web can show it in the user's language from `template` and `params`.
+    """
+
+    def __init__(self, subject: str, subject_id: object, step: str, stage: str, reason: str,
+                 /, **params: object) -> None:
+        self.subject = subject
         self.subject_id = subject_id
         self.step = step
         self.stage = stage
-        self.reason = reason
+        self.template = reason
+        self.params = {name: str(value) for name, value in params.items()}
+        self.reason = reason.format_map(self.params) if params else reason
         super().__init__(f"{subject} {subject_id}: {step} is not allowed at stage {stage}: "
-                         f"{reason}")
+                         f"{self.reason}")
 
 
 class ConsentMissing(ReferralError):
-    """No recorded consent, or legal ground with its reason, covers this referral."""
+    """No recorded consent, or legal ground with its reason, covers this referral.
+
+    `missing` names the purposes (codes) not covered, `recipient` the organisation id or
+    partner installation, so that a page can say it in the user's language.
+    """
+
+    def __init__(self, pathway_id: object, missing: Sequence[str], recipient: str) -> None:
+        self.pathway_id = pathway_id
+        self.missing = tuple(missing)
+        self.recipient = recipient
+        super().__init__(f"pathway {pathway_id}: no consent or legal ground for "
+                         f"{' and '.join(self.missing)} covers recipient {recipient}")
 
 
 class CapacityExhausted(ReferralError):

@@ -9,9 +9,11 @@ A refused step raises `ForbiddenTransition` with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
+from haven._text import N_
 from haven.identification import Minority
 from haven.referral._errors import ForbiddenTransition
 from haven.referral._events import (
@@ -70,44 +72,49 @@ class Rule:
 
 
 TABLE: dict[type[PathwayEvent], Rule] = {
-    Referred: Rule(frozenset({S.DETECTED}), "only a detected person can be referred",
+    Referred: Rule(frozenset({S.DETECTED}), N_("only a detected person can be referred"),
                    S.REFERRED),
     ReasonableGroundsDecided: Rule(frozenset({S.REFERRED}),
-                                   "a reasonable-grounds decision follows a referral"),
+                                   N_("a reasonable-grounds decision follows a referral")),
     ReflectionStarted: Rule(frozenset({S.REASONABLE_GROUNDS}),
-                            "the reflection period starts after a positive reasonable-grounds "
-                            "decision (CETS 197 art. 13(1)), or on referral where the country "
-                            "offers it then", S.REFLECTION),
+                            N_("the reflection period starts after a positive "
+                               "reasonable-grounds decision (CETS 197 art. 13(1)), or on "
+                               "referral where the country offers it then"), S.REFLECTION),
     IdentificationDecided: Rule(frozenset({S.REASONABLE_GROUNDS, S.REFLECTION}),
-                                "formal identification follows a positive reasonable-grounds "
-                                "decision"),
+                                N_("formal identification follows a positive "
+                                   "reasonable-grounds decision")),
     AssistanceStarted: Rule(frozenset({S.IDENTIFIED}),
-                            "the assistance programme starts after identification",
+                            N_("the assistance programme starts after identification"),
                             S.ASSISTANCE),
-    ServiceProvided: Rule(SUPPORTED, "services are recorded from referral until closing, and "
-                          "not for a declined person"),
+    ServiceProvided: Rule(SUPPORTED, N_("services are recorded from referral until closing, "
+                                        "and not for a declined person")),
     ResidencePermitGranted: Rule(frozenset({S.REFLECTION, S.IDENTIFIED, S.ASSISTANCE}),
-                                 "a residence permit follows the reflection period or "
-                                 "identification", S.RESIDENCE_PERMIT),
+                                 N_("a residence permit follows the reflection period or "
+                                    "identification"), S.RESIDENCE_PERMIT),
     ResidencePermitRenewed: Rule(frozenset({S.RESIDENCE_PERMIT, S.INCLUSION}),
-                                 "only a permit in force can be renewed"),
+                                 N_("only a permit in force can be renewed")),
     InclusionStarted: Rule(frozenset({S.ASSISTANCE, S.RESIDENCE_PERMIT}),
-                           "long-term inclusion follows assistance or a residence permit",
+                           N_("long-term inclusion follows assistance or a residence permit"),
                            S.INCLUSION),
     ReturnStarted: Rule(frozenset({S.IDENTIFIED, S.ASSISTANCE, S.RESIDENCE_PERMIT}),
-                        "return follows identification, assistance or a residence permit",
+                        N_("return follows identification, assistance or a residence "
+                           "permit"),
                         S.RETURN),
-    FollowUpRecorded: Rule(frozenset({S.RETURN}), "follow-up is recorded after return"),
-    GuardianAppointed: Rule(OPEN, "the pathway is closed"),
-    AgeAssessed: Rule(OPEN, "the pathway is closed"),
-    NonPunishmentDecided: Rule(OPEN, "the pathway is closed"),
-    CompensationClaimed: Rule(OPEN, "the pathway is closed"),
-    Closed: Rule(OPEN, "the pathway is closed already", S.CLOSED),
+    FollowUpRecorded: Rule(frozenset({S.RETURN}), N_("follow-up is recorded after return")),
+    GuardianAppointed: Rule(OPEN, N_("the pathway is closed")),
+    AgeAssessed: Rule(OPEN, N_("the pathway is closed")),
+    NonPunishmentDecided: Rule(OPEN, N_("the pathway is closed")),
+    CompensationClaimed: Rule(OPEN, N_("the pathway is closed")),
+    Closed: Rule(OPEN, N_("the pathway is closed already"), S.CLOSED),
 }
 
 
 
-def _guard(state: PathwayState, event: PathwayEvent, rules: CountryRules) -> str | None:
+# Why a guard refuses: an `N_` text, or an `N_` template with its `{name}` params.
+Refusal = str | tuple[str, Mapping[str, object]]
+
+
+def _guard(state: PathwayState, event: PathwayEvent, rules: CountryRules) -> Refusal | None:
     """The reason a guard refuses the event, or None."""
     if isinstance(event, ResidencePermitGranted):
         return _permit_guard(state, event, rules)
@@ -115,34 +122,35 @@ def _guard(state: PathwayState, event: PathwayEvent, rules: CountryRules) -> str
         return _renewal_guard(state, event, rules)
     if isinstance(event, GuardianAppointed):
         if not state.minority.is_child:
-            return "a guardian is appointed for a child or a person presumed to be one"
-        return "a guardian has been appointed already" if state.guardian_appointed_on else None
+            return N_("a guardian is appointed for a child or a person presumed to be one")
+        return N_("a guardian has been appointed already") if state.guardian_appointed_on else None
     if isinstance(event, ReturnStarted) and not event.risk_assessed:
-        return "return needs a risk and safety assessment first (CETS 197 art. 16(2))"
+        return N_("return needs a risk and safety assessment first (CETS 197 art. 16(2))")
     if isinstance(event, Closed):
         return _close_guard(state, event)
     return None
 
 
 def _permit_guard(state: PathwayState, event: ResidencePermitGranted, rules: CountryRules
-                  ) -> str | None:
+                  ) -> Refusal | None:
     if not state.third_country_national:
-        return ("a residence permit under Directive 2004/81/EC is for third-country "
-                "nationals; EU citizens have a right of residence")
+        return N_("a residence permit under Directive 2004/81/EC is for third-country "
+                  "nationals; EU citizens have a right of residence")
     if event.valid_until < Period(months=rules.permit_min_months).after(event.on):
-        return (f"the permit must be valid for at least {rules.permit_min_months} months "
-                f"({rules.permit_basis})")
+        return (N_("the permit must be valid for at least {months} months ({basis})"),
+                {"months": rules.permit_min_months, "basis": rules.permit_basis})
     return None
 
 
 def _renewal_guard(state: PathwayState, event: ResidencePermitRenewed, rules: CountryRules
-                   ) -> str | None:
+                   ) -> Refusal | None:
     if state.permit_valid_until is None:
-        return "there is no permit to renew"
+        return N_("there is no permit to renew")
     if event.valid_until <= state.permit_valid_until:
-        return "a renewal must extend the permit"
+        return N_("a renewal must extend the permit")
     if event.valid_until < Period(months=rules.permit_min_months).after(event.on):
-        return f"a renewal must run at least {rules.permit_min_months} months"
+        return (N_("a renewal must run at least {months} months"),
+                {"months": rules.permit_min_months})
     return None
 
 
@@ -151,10 +159,10 @@ def _close_guard(state: PathwayState, event: Closed) -> str | None:
     if reason is CloseReason.COMPLETED:
         if state.stage is S.INCLUSION or (state.stage is S.RETURN and state.follow_ups):
             return None
-        return ("a pathway is completed after long-term inclusion, or after return with at "
-                "least one follow-up in the country of origin")
+        return N_("a pathway is completed after long-term inclusion, or after return with at "
+                  "least one follow-up in the country of origin")
     if reason is CloseReason.DECLINED and state.stage is not S.DECLINED:
-        return "'declined' closes only a pathway whose identification was declined"
+        return N_("'declined' closes only a pathway whose identification was declined")
     return None
 
 
@@ -206,11 +214,12 @@ def advance(state: PathwayState, event: PathwayEvent, rules: CountryRules,
                                   rule.why_not)
     if event.on < state.detected_on:
         raise ForbiddenTransition("pathway", subject_id, event.kind, state.stage.value,
-                                  "an event cannot take effect before the detection")
+                                  N_("an event cannot take effect before the detection"))
     refusal = _guard(state, event, rules)
     if refusal:
+        template, params = refusal if isinstance(refusal, tuple) else (refusal, {})
         raise ForbiddenTransition("pathway", subject_id, event.kind, state.stage.value,
-                                  refusal)
+                                  template, **params)
     return _effects(state, event, _target(state, event, rule), rules)
 
 

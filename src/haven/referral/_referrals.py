@@ -117,7 +117,7 @@ def _check_request(tx: Transaction, pathway: PathwayRow, to_organisation_id: uui
                    fields: frozenset[str], reason: str, service_id: uuid.UUID | None) -> None:
     if pathway.stage in {Stage.CLOSED.value, Stage.DECLINED.value}:
         raise ForbiddenTransition("pathway", pathway.id, "referral", pathway.stage,
-                                  "a closed or declined pathway cannot be referred")
+                                  N_("a closed or declined pathway cannot be referred"))
     problems = [FieldProblem(None, "fields", N_("not a grantable field"), value=f)
                 for f in sorted(fields - GRANTABLE_FIELDS["victim"])]
     if not fields:
@@ -178,8 +178,8 @@ def _step(tx: Transaction, referral_id: uuid.UUID, to: ReferralStatus, *, receiv
     current = ReferralStatus(row.status)
     if to not in _NEXT.get(current, frozenset()):
         raise ForbiddenTransition("referral", referral_id, to.value, current.value,
-                                  f"the referral is {current.value}; it cannot become "
-                                  f"{to.value}")
+                                  N_("the referral is at '{current}'; it cannot go to '{to}'"),
+                                  current=current.value, to=to.value)
     if not reason.strip():
         raise ValidationFailed([FieldProblem(None, "reason", N_("say why"))])
     return row

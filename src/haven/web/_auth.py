@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
+from haven._text import N_
 from haven.access import AuthenticationFailed, Principal, SessionInfo
 from haven.access._accounts import constant_time_equal
 from haven.config import Settings
@@ -50,7 +51,7 @@ class CsrfFailed(HavenError):
     status_code = 403
 
     def __init__(self) -> None:
-        super().__init__("the form has expired or did not come from Haven; reload and retry")
+        super().__init__(N_("the form has expired or did not come from Haven; reload and retry"))
 
 
 def session_cookie_name(settings: Settings) -> str:
@@ -100,7 +101,7 @@ async def current_principal(request: Request) -> Principal:
         return accounts_of(request).authenticate_token(authorization[7:].strip())
     info = await _session_info(request)
     if info is None:
-        raise NotLoggedIn("log in first")
+        raise NotLoggedIn(N_("log in first"))
     if request.method not in _SAFE_METHODS:
         supplied = await _csrf_token_of(request)
         if supplied is None or not constant_time_equal(supplied, info.csrf_token):
@@ -116,7 +117,7 @@ async def current_session(request: Request, _principal: PrincipalDep) -> Session
     """For pages: the cookie session itself (its CSRF token goes into forms)."""
     info: SessionInfo | None = getattr(request.state, "session_info", None)
     if info is None:
-        raise NotLoggedIn("pages need a log-in session, not an API token")
+        raise NotLoggedIn(N_("pages need a log-in session, not an API token"))
     return info
 
 

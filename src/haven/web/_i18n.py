@@ -19,8 +19,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from haven.exceptions import FieldProblem
+from haven.exceptions import FieldProblem, HavenError
 from haven.web._labels import LABELS
+from haven.web._messages import error_text
 from haven.web._reasons import reason_text
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES_DIR", "Translator", "available_locales", "translator"]
@@ -57,7 +58,7 @@ def _translations(code: str) -> NullTranslations:
 class Translator:
     """What templates call: `_("text")`, `ngettext("one", "many", n)`, `label(code)`.
 
-    Pages show a `FieldProblem` with `reason(problem)`.
+    Pages show a `FieldProblem` with `reason(problem)` and a `HavenError` with `error(error)`.
     """
 
     locale: str
@@ -82,6 +83,12 @@ class Translator:
     def reason(self, problem: FieldProblem) -> str:
         """Why a field was refused, in this language (English where there is no translation)."""
         return reason_text(problem, self.gettext, self.plural)
+
+    def error(self, error: HavenError) -> str:
+        """An error's message in this language (`haven.web._messages`), never in English when
+        this language is another."""
+        return error_text(error, self.gettext, self.plural, self.label,
+                          english=self.locale == DEFAULT_LOCALE)
 
 
 def pick_locale(wanted: str | None) -> str:

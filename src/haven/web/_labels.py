@@ -14,8 +14,10 @@ from haven.standard import (
     AgeGroup,
     ExploitationForm,
     IdentificationStatus,
+    IsicSection,
     JusticeStage,
     MeansOfControl,
+    OnlinePlatform,
     OrganisationType,
     RecruiterRelation,
     RecruitmentMethod,
@@ -24,9 +26,9 @@ from haven.standard import (
     SuspectRole,
     Vulnerability,
 )
-from haven.web._referral_labels import REFERRAL_LABELS
+from haven.web._referral_labels import FIELD_LABELS, REFERRAL_LABELS
 
-__all__ = ["AUDIT_ACTIONS", "LABELS", "N_"]
+__all__ = ["AUDIT_ACTIONS", "LABELS", "N_", "RECORD_FIELDS"]
 
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
@@ -82,6 +84,33 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "abduction": N_("Abduction"), "sold_by_family": N_("Sold by family"),
         "other": N_("Other"), "unknown": N_("Unknown"),
     },
+    OnlinePlatform: {
+        "facebook": N_("Facebook"), "instagram": N_("Instagram"), "tiktok": N_("TikTok"),
+        "snapchat": N_("Snapchat"), "telegram": N_("Telegram"), "whatsapp": N_("WhatsApp"),
+        "signal": N_("Signal"), "vk": N_("VK"), "onlyfans": N_("OnlyFans"),
+        "dating_app": N_("Dating app or site"), "classifieds_site": N_("Classifieds site"),
+        "escort_site": N_("Escort site"), "job_portal": N_("Job site"),
+        "gaming_platform": N_("Gaming platform"), "other": N_("Other"),
+    },
+    # ISIC Rev. 4 sections, letter first (the letter is the code people know).
+    IsicSection: {
+        "A": N_("A · Agriculture, forestry and fishing"), "B": N_("B · Mining and quarrying"),
+        "C": N_("C · Manufacturing"),
+        "D": N_("D · Electricity, gas, steam and air conditioning supply"),
+        "E": N_("E · Water supply, sewerage and waste management"),
+        "F": N_("F · Construction"), "G": N_("G · Wholesale and retail trade"),
+        "H": N_("H · Transportation and storage"),
+        "I": N_("I · Accommodation and food service"),
+        "J": N_("J · Information and communication"),
+        "K": N_("K · Financial and insurance activities"), "L": N_("L · Real estate"),
+        "M": N_("M · Professional, scientific and technical activities"),
+        "N": N_("N · Administrative and support services"),
+        "O": N_("O · Public administration and defence"), "P": N_("P · Education"),
+        "Q": N_("Q · Human health and social work"),
+        "R": N_("R · Arts, entertainment and recreation"),
+        "S": N_("S · Other service activities"), "T": N_("T · Households as employers"),
+        "U": N_("U · Extraterritorial organisations"),
+    },
     Vulnerability: {
         "unaccompanied_minor": N_("Unaccompanied minor"),
         "physical_disability": N_("Physical disability"),
@@ -123,4 +152,13 @@ AUDIT_ACTIONS: dict[str, str] = {
     "export": N_("Exported"), "import": N_("Imported"), "link": N_("Linked to a person"),
     "grant": N_("Shared"), "revoke": N_("Sharing ended"),
     "read_granted": N_("Viewed by a receiving organisation"),
+}
+
+# The fields of a record as its history names them (the audit log keeps names, never values).
+RECORD_FIELDS: dict[str, str] = {
+    **FIELD_LABELS, "identifying": N_("Identifying data"), "history": N_("History"),
+    "person_kind": N_("Person"), "age": N_("Age"), "citizenship": N_("Citizenship"),
+    "roles": N_("Roles"), "justice": N_("Criminal justice"), "opened_on": N_("Opened"),
+    "victims": N_("Victims"), "suspects": N_("Suspects"), "route": N_("Route"),
+    "references": N_("File references"), "stage": N_("Stage"),
 }

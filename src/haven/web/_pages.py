@@ -71,7 +71,7 @@ def login(
         return _login_failed(request, _("Too many attempts from your address. Wait a few "
                                         "minutes and try again."), next, status=429)
     try:
-        token, _info = accounts_of(request).login(username, password)
+        token, session = accounts_of(request).login(username, password)
     except AuthenticationFailed:
         return _login_failed(request, _("Unknown user name or wrong password. After several "
                                         "failed attempts the account is locked for a while."),
@@ -80,6 +80,9 @@ def login(
     # Any cookie the browser brought is replaced: the session id is new at every log-in.
     open_session(response, token, settings_of(request))
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    # Pages outside the session (log-in, a refused form) then speak the account's language.
+    response.set_cookie("haven_lang", pick_locale(session.principal.locale), samesite="strict",
+                        httponly=True)
     return response
 
 
@@ -144,7 +147,7 @@ def _aggregates(request: Request, principal: Principal) -> dict[str, Any]:
         release = release_table(registry_of(request), spec, SuppressionPolicy(),
                                 actor=principal.actor, channel="web")
     except HavenError as error:
-        return {"aggregate_error": str(error)}
+        return {"aggregate_error": translator(principal.locale).error(error)}
     return {"release": release}
 
 

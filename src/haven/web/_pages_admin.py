@@ -10,18 +10,40 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from haven.access import Permission, Role, UserCreate, admin_scope, authorize, can, record_scope
-from haven.exceptions import HavenError, ValidationFailed
+from haven._text import N_
+from haven.access import (
+    PasswordRefused,
+    Permission,
+    Role,
+    UserCreate,
+    admin_scope,
+    authorize,
+    can,
+    record_scope,
+)
+from haven.exceptions import FieldProblem, HavenError, ValidationFailed
 from haven.registry import export_records, export_xlsx
+from haven.registry._export import MIN_EXPORT_PASSWORD
 from haven.standard import OrganisationCreate, OrganisationType, validate_record
 from haven.web._auth import SessionDep
 from haven.web._deps import accounts_of, registry_of
-from haven.web._i18n import translator
+from haven.web._i18n import Translator, translator
 from haven.web._render import render
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+
+# A refused field is named by its label in the form, as the form shows it.
+FIELD_LABELS = {"username": N_("User name"), "display_name": N_("Name"),
+                "password": N_("Password"), "roles": N_("Roles"), "locale": N_("Language"),
+                "code": N_("Code"), "name": N_("Name"), "country": N_("Country"),
+                "type": N_("Type")}
+
+
+def _problems_text(problems: tuple[FieldProblem, ...], _: Translator) -> str:
+    return "; ".join(f"{_(FIELD_LABELS.get(p.field.split('.')[0], p.field))}: {_.reason(p)}"
+                     for p in problems)
 
 
 # -- users --------------------------------------------------------------------------------------
@@ -53,13 +75,16 @@ async def create_user(request: Request, info: SessionDep) -> Response:
             "locale": form.get("locale") or "en"})
         accounts_of(request).create_user(info.principal, organisation_id, user)
     except ValidationFailed as failure:
-        _ = translator(info.principal.locale)
-        message = "; ".join(f"{p.field}: {_.reason(p)}" for p in failure.problems)
+        message = _problems_text(failure.problems, translator(info.principal.locale))
+        return _users_page(request, info, organisation_id, message, 422)
+    except PasswordRefused as error:
+        message = _problems_text((error.problem,), translator(info.principal.locale))
         return _users_page(request, info, organisation_id, message, 422)
     except HavenError as error:
-        if error.status_code == 403 and "password" not in str(error):
+        if error.status_code == 403:
             raise
-        return _users_page(request, info, organisation_id, str(error), 422)
+        return _users_page(request, info, organisation_id,
+                           translator(info.principal.locale).error(error), 422)
     return RedirectResponse(f"/admin/users?organisation={organisation_id}", status_code=303)
 
 
@@ -93,8 +118,7 @@ def create_organisation(
                                                       "country": country, "type": type})
         registry_of(request).create_organisation(scope, record)
     except ValidationFailed as failure:
-        _ = translator(info.principal.locale)
-        message = "; ".join(f"{p.field}: {_.reason(p)}" for p in failure.problems)
+        message = _problems_text(failure.problems, translator(info.principal.locale))
         return organisations(request, info, error=message)
     return RedirectResponse("/admin/organisations", status_code=303)
 
@@ -121,9 +145,13 @@ def export(
         scope = scope.with_identifying(True)
     registry = registry_of(request)
     name = f"haven-{kind}s-{date.today().isoformat()}"
+    _ = translator(principal.locale)
     if password and fmt != "xlsx":
         return render(request, "export.html", info, status_code=422,
-                      error="password protection is available for XLSX files")
+                      error=_("Password protection is available for XLSX files only."))
+    if password and len(password) < MIN_EXPORT_PASSWORD:
+        return render(request, "export.html", info, status_code=422, error=_(
+            "A password for the file needs at least %(n)s characters.", n=MIN_EXPORT_PASSWORD))
     try:
         if fmt == "xlsx":
             buffer = io.BytesIO()
@@ -140,7 +168,7 @@ def export(
     except HavenError as error:
         if error.status_code != 403:
             raise
-        return render(request, "export.html", info, status_code=422, error=str(error))
+        return render(request, "export.html", info, status_code=422, error=_.error(error))
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"',
                "Cache-Control": "no-store"}
     return Response(body, media_type=media, headers=headers)

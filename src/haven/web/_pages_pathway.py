@@ -136,7 +136,7 @@ async def open_page(request: Request, info: SessionDep, victim_id: uuid.UUID) ->
             open_pathway(tx, victim_id, on=on, reason=str(form.get("reason") or "").strip()
                          or _("Opened without screening"))
     except Conflict as error:
-        return _page(request, info, victim_id, errors={"_": [str(error)]}, failed="open",
+        return _page(request, info, victim_id, errors={"_": [_.error(error)]}, failed="open",
                      status_code=409)
     return _back(victim_id)
 
@@ -182,9 +182,9 @@ async def record_step(request: Request, info: SessionDep, pathway_id: uuid.UUID)
     except ValidationFailed as failure:
         errors = {**_problems(failure.problems, translator(info.principal.locale)), **errors}
     except ForbiddenTransition as error:
-        errors = {"_": [error.reason]}
+        errors = {"_": [translator(info.principal.locale).error(error)]}
     except Conflict as error:
-        errors = {"_": [str(error)]}
+        errors = {"_": [translator(info.principal.locale).error(error)]}
     if errors:
         return _page(request, info, victim_id, errors=errors, failed=kind,
                      values=_values(form), status_code=422 if "_" not in errors else 409)
@@ -239,7 +239,7 @@ async def add_consent(request: Request, info: SessionDep, pathway_id: uuid.UUID)
         except ValidationFailed as failure:
             errors = _problems(failure.problems, translator(info.principal.locale))
         except HavenError as error:
-            errors = {"_": [str(error)]}
+            errors = {"_": [translator(info.principal.locale).error(error)]}
     if errors:
         return _page(request, info, victim_id, errors=errors, failed="consent",
                      values=_values(form), status_code=422)

@@ -69,10 +69,9 @@ def _options(enum_cls: Any, _: Translator) -> list[tuple[str, str]]:
 def _form_options(_: Translator) -> dict[str, list[tuple[str, str]]]:
     return {
         "statuses": _options(IdentificationStatus, _), "sexes": _options(Sex, _),
-        "forms": _options(ExploitationForm, _), "sectors": [(s.value, s.value) for s in
-                                                             IsicSection],
+        "forms": _options(ExploitationForm, _), "sectors": _options(IsicSection, _),
         "controls": _options(MeansOfControl, _), "methods": _options(RecruitmentMethod, _),
-        "platforms": [(p.value, p.value.replace("_", " ")) for p in OnlinePlatform],
+        "platforms": _options(OnlinePlatform, _),
         "relations": _options(RecruiterRelation, _), "vulnerabilities": _options(Vulnerability, _),
     }
 

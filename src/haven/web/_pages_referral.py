@@ -165,7 +165,7 @@ async def refer(request: Request, info: SessionDep, pathway_id: uuid.UUID) -> Re
                     "services and to disclosure to this organisation first.")]})
     except HavenError as error:
         return _refer_page(request, info, pathway_id, values=values,
-                           errors={"_": [str(error)]}, status_code=error.status_code)
+                           errors={"_": [_.error(error)]}, status_code=error.status_code)
     return RedirectResponse(f"/victims/{victim_id}?referred=1#pathway", status_code=303)
 
 
@@ -251,7 +251,7 @@ async def referral_step(request: Request, info: SessionDep, referral_id: uuid.UU
     except ValidationFailed:
         return _lists(request, info, template, _("Say why, briefly (no names)."), 422)
     except ReferralError as error:  # out of order, or no free place
-        return _lists(request, info, template, str(error), error.status_code)
+        return _lists(request, info, template, _.error(error), error.status_code)
     back = str(form.get("next") or "")
     if not back.startswith("/") or back.startswith("//"):
         back = "/referrals/outgoing" if step == "revoke" else "/referrals/incoming"

@@ -169,6 +169,6 @@ async def open_from_screening(request: Request, info: SessionDep) -> Response:
                        _errors(failure.problems, _), 422)
     except HavenError as error:  # a pathway exists already, no clocks for the country
         return _result(request, info, kinds, answers, age, result, values,
-                       {"record": [str(error)]}, error.status_code)
+                       {"record": [_.error(error)]}, error.status_code)
     suffix = "?created=1" if new else ""
     return RedirectResponse(f"/victims/{victim_id}{suffix}#pathway", status_code=303)

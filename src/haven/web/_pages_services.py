@@ -115,6 +115,6 @@ async def capacity(request: Request, info: SessionDep, service_id: uuid.UUID) ->
     except HavenError as error:
         _ = translator(info.principal.locale)
         reasons = ([_.reason(p) for p in error.problems] if isinstance(error, ValidationFailed)
-                   else [str(error)])
+                   else [_.error(error)])
         return _page(request, info, errors={"_": reasons}, status_code=error.status_code)
     return RedirectResponse("/services", status_code=303)

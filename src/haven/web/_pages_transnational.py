@@ -46,7 +46,7 @@ from haven.referral._transnational import Deliverer
 from haven.standard import IDENTIFYING_FIELDS
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
-from haven.web._i18n import translator
+from haven.web._i18n import Translator, translator
 from haven.web._pages_referral import granted_rows
 from haven.web._referral_labels import FIELD_LABELS, TRANSNATIONAL_STATUS
 from haven.web._render import render
@@ -146,10 +146,10 @@ def _problems(values: dict[str, Any], partners: set[str]) -> Errors:
     return errors
 
 
-def _refusal(error: ConsentMissing) -> Errors:
+def _refusal(error: ConsentMissing, _: Translator) -> Errors:
     return {"_": [N_("No consent or legal ground covers disclosure to this installation. "
                      "Record consent to services and to disclosure to it on the pathway "
-                     "first."), str(error)]}
+                     "first."), _.error(error)]}
 
 
 @router.post("/pathways/{pathway_id}/transnational", response_model=None)
@@ -177,7 +177,8 @@ async def send(request: Request, info: SessionDep, pathway_id: uuid.UUID) -> Res
                                  keys=keys, deliverer=deliverer, reason=values["reason"],
                                  fields=fields)
     except ConsentMissing as error:
-        return _page(request, info, pathway_id, values=values, errors=_refusal(error),
+        return _page(request, info, pathway_id, values=values,
+                     errors=_refusal(error, translator(info.principal.locale)),
                      status_code=409)
     except ValidationFailed as failure:
         found: Errors = {}

@@ -75,6 +75,7 @@ TEMPLATES: dict[str, Template] = {
     "reason_too_long": N_("at most {max_length} characters"),
     "places_taken": N_("{taken} place(s) are taken"),
     "repeats_row": N_("repeats row {row}"),
+    "password_too_short": N_("a password needs at least {min_length} characters"),
 }
 
 # What Pydantic puts in the `error` param of a date, datetime, UUID or JSON error (English,

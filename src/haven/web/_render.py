@@ -12,14 +12,14 @@ from fastapi.templating import Jinja2Templates
 from haven.access import Permission, SessionInfo
 from haven.standard import IdentificationStatus, Sex
 from haven.web._i18n import available_locales, translator
-from haven.web._labels import AUDIT_ACTIONS
+from haven.web._labels import AUDIT_ACTIONS, RECORD_FIELDS
 
 __all__ = ["render", "templates"]
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")  # autoescape on
 # Code lists templates label by class (`label(code, Sex)`) when the value is a plain string.
 templates.env.globals.update(IdentificationStatus=IdentificationStatus, Sex=Sex,
-                             audit_actions=AUDIT_ACTIONS)
+                             audit_actions=AUDIT_ACTIONS, record_fields=RECORD_FIELDS)
 
 
 def render(request: Request, name: str, info: SessionInfo | None, status_code: int = 200,
