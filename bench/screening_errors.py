@@ -8,7 +8,12 @@ is not the template's majority, or they have none) by poster kind, how alike the
 ads are to the nearest other member of their template (share of an ad's word tokens that
 the other ad has in the same order) against the same figure for correctly placed ads, and
 for each kind of network link (phone, e-mail, handle, image, template) how many of its
-edges join ads of different planted networks. Runs in one process (`LocalEngine(1)`).
+edges join ads of different planted networks, and the pairwise precision of the networks if
+those edges of that one kind were left out (a measure of each kind's share of the errors,
+which only the planted truth can give; nothing in Haven uses it). Last, for templates made
+of one planted network's ads (pure) and of several (mixed), the longest run of words
+outside slots: the measure of a template's specificity (`_networks.SPECIFIC_RUN`). Runs in
+one process (`LocalEngine(1)`).
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ import numpy.typing as npt
 
 import haven.screening._pipeline as pipeline
 from haven.screening import LocalEngine, screen, table_from_records
-from haven.screening._networks import shared_value_edges, template_edges
+from haven.screening._metrics import pairwise
+from haven.screening._networks import SPECIFIC_RUN, longest_run, shared_value_edges, template_edges
 from haven.screening._normalise import word_tokens
+from haven.screening._templates import components
 from haven.synth.ads import generate_ads
 
 EDGES: list[tuple[str, npt.NDArray[np.int64]]] = []
@@ -85,12 +92,34 @@ def main() -> None:
             q = statistics.quantiles(values, n=20)
             print(f"  {'placed right' if right else 'misplaced'}: overlap with the nearest other "
                   f"member, 5th percentile {q[0]:.2f}, median {statistics.median(values):.2f}")
-    for kind, edges in EDGES:
-        false = [(a, b) for a, b in edges.tolist()
-                 if truth[a].network is None or truth[a].network != truth[b].network]
-        kinds = Counter(tuple(sorted((truth[a].kind, truth[b].kind))) for a, b in false)
-        print(f"  {kind} edges {len(edges)}, joining different planted networks {len(false)}: "
-              f"{dict(kinds)}")
+    nets = [t.network for t in truth]
+
+    def precision(edges: list[npt.NDArray[np.int64]]) -> float:
+        roots = components(len(nets), np.concatenate(edges))
+        sizes = np.bincount(roots, minlength=len(roots))
+        return pairwise(nets, [int(x) if sizes[x] >= 2 else None for x in roots.tolist()])[0]
+
+    print(f"  network pairwise precision {precision([e for _, e in EDGES]):.4f}")
+    for k, (kind, edges) in enumerate(EDGES):
+        cross = np.array([nets[a] is None or nets[a] != nets[b] for a, b in edges.tolist()],
+                         dtype=bool).reshape(-1)
+        kinds = Counter(tuple(sorted((truth[a].kind, truth[b].kind)))
+                        for a, b in edges[cross].tolist())
+        without = [e[~cross] if j == k else e for j, (_, e) in enumerate(EDGES)]
+        print(f"  {kind} edges {len(edges)}, joining different planted networks "
+              f"{int(cross.sum())}: {dict(kinds)}; precision without them "
+              f"{precision(without):.4f}")
+    runs: dict[bool, list[int]] = {True: [], False: []}
+    for t in result.templates.values():
+        owners = {("alone", r) if nets[r] is None else nets[r] for r in t.rows}
+        runs[len(owners) == 1].append(longest_run(t.text))
+    for pure, values in runs.items():
+        if len(values) >= 20:
+            q = statistics.quantiles(values, n=20)
+            specific = sum(1 for v in values if v >= SPECIFIC_RUN) / len(values)
+            print(f"  {'pure' if pure else 'mixed'} templates {len(values)}: longest run of "
+                  f"fixed words, 5th percentile {q[0]:.0f}, median {statistics.median(values):.0f};"
+                  f" specific (>= {SPECIFIC_RUN}) {specific:.3f}")
 
 
 if __name__ == "__main__":
