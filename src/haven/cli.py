@@ -40,7 +40,9 @@ app = typer.Typer(
 audit_app = typer.Typer(help="Check and anchor the hash-chained audit log.", no_args_is_help=True)
 org_app = typer.Typer(help="Manage organisations.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+key_app = typer.Typer(help="The data key: status and rotation.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(key_app, name="key")
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 
@@ -283,6 +285,60 @@ def audit_anchor(
 
     report = Registry.open(_settings(home)).anchor_audit(path)
     typer.echo(f"anchored at entry {report.head_seq}")
+
+
+# -- keys ---------------------------------------------------------------------------------------
+@key_app.command("status")
+def key_status(home: HomeOption = None) -> None:
+    """Print the key ids in the key ring and how many identities each key encrypted.
+
+    Example:  haven key status
+    """
+    from haven.registry import Registry
+
+    registry = Registry.open(_settings(home))
+    keys = registry.keys
+    typer.echo(f"current\t{keys.key_id}")
+    for key_id in keys.older_key_ids:
+        typer.echo(f"older\t{key_id}\t(a rotation is under way: run `haven key rotate`)")
+    for key_id in keys.retired_key_ids:
+        typer.echo(f"retired\t{key_id}\t(audit entries only)")
+    for key_id, count in sorted(registry.key_usage().items()):
+        typer.echo(f"identities\t{key_id}\t{count}")
+
+
+@key_app.command("rotate")
+def key_rotate(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+    = False,
+    home: HomeOption = None,
+) -> None:
+    """Make a new data key, re-encrypt every identity under it, retire the old key.
+
+    Stop other Haven processes first, and back up the key file: the old
+    key's line is rewritten to an audit-only line that decrypts nothing.
+    An interrupted rotation finishes when the command is run again.
+
+    Example:  haven key rotate --yes
+    """
+    from haven.registry import Registry
+
+    settings = _settings(home)
+    if settings.data_key_b64:
+        _fail("HAVEN_DATA_KEY holds a single key: rotate by moving to a key file "
+              "(HAVEN_KEY_FILE) first")
+    registry = Registry.open(settings)
+    if not yes and not typer.confirm("Rotate the data key now (other Haven processes "
+                                     "stopped)?", err=True, default=False):
+        _fail("not confirmed; nothing was changed")
+    total = sum(registry.key_usage().values())
+    with _progress("re-encrypting identities", total) as advance:
+        report = registry.rotate_key(settings.resolved_key_file, actor=_actor(),
+                                     progress=advance)
+    state = "finished the rotation begun before" if report.resumed else "rotated"
+    err.print(f"{state}: new key {report.new_key_id}, retired "
+              f"{', '.join(report.old_key_ids) or 'none'}; {report.reencrypted} identities "
+              "re-encrypted", markup=False)
 
 
 # -- demo and serve -----------------------------------------------------------------------------

@@ -24,14 +24,14 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from haven.exceptions import AuditIntegrityError
+from haven.exceptions import AuditIntegrityError, DataKeyError
 from haven.registry._crypto import KeyRing
 from haven.registry._tables import AuditEntryRow, AuditHeadRow
 
 __all__ = ["AuditAction", "AuditEvent", "AuditLog", "VerifyReport"]
 
 AuditAction = Literal["create", "update", "read", "read_identifying", "list", "export", "delete",
-                      "erase",
+                      "erase", "key_rotate",
                       "import", "import_refused", "aggregate", "link", "grant", "revoke",
                       "read_granted", "login", "login_failed", "login_refused", "logout_all",
                       "token_create", "token_revoke"]
@@ -112,8 +112,24 @@ class AuditLog:
         if head is None:  # a database migrated before the genesis row existed
             head = AuditHeadRow(id=1, seq=0, mac=_GENESIS, head_mac="")
             session.add(head)
+        elif head.seq:
+            self._check_key_is_current(session, head.seq)
         session.info[_HEAD_KEY] = head
         return head
+
+    def _check_key_is_current(self, session: Session, seq: int) -> None:
+        """Refuse to write with a key ring older than the one that wrote the last entry.
+
+        After `haven key rotate`, a process still holding the old ring would encrypt new
+        identities under the retired key, which nothing could read after its restart. Every
+        write appends an audit entry, so checking the last entry's key here stops it first.
+        """
+        last = session.scalar(select(AuditEntryRow.key_id).where(AuditEntryRow.seq == seq))
+        if last is not None and not self._keys.knows(last):
+            raise DataKeyError("the audit log's last entry was written with a key this process "
+                               "does not hold: the data key was rotated since it started "
+                               "(restart Haven to load the new key file), or this is the "
+                               "wrong key file; nothing was written")
 
     def _rows(self, session: Session) -> Iterator[AuditEntryRow]:
         last = 0

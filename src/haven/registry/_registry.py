@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +22,10 @@ from haven.registry._crypto import KeyRing, generate_key_file
 from haven.registry._database import create_database_engine, current_revision, head_revision
 from haven.registry._database import migrate as run_migrations
 from haven.registry._grants import GrantStore
+from haven.registry._rotation import RotationReport, rotate_key
 from haven.registry._scope import AdminScope, Scope
 from haven.registry._stores import SuspectStore, VictimStore
-from haven.registry._tables import CaseRow, OrganisationRow, SuspectRow, VictimRow
+from haven.registry._tables import CaseRow, IdentityRow, OrganisationRow, SuspectRow, VictimRow
 from haven.standard import OrganisationCreate, OrganisationPublic
 
 __all__ = ["Holding", "Registry", "Transaction"]
@@ -210,6 +211,31 @@ class Registry:
     def anchor_audit(self, path: Path) -> VerifyReport:
         with self._session() as session:
             return self.audit_log.write_anchor(session, path)
+
+    # -- keys ----------------------------------------------------------------------------------
+    def use_keys(self, ring: KeyRing) -> None:
+        """Use `ring` from now on (after a key rotation rewrote the key file)."""
+        self.keys = ring
+        self.audit_log = AuditLog(ring)
+
+    def rotate_key(self, key_file: Path, *, actor: str,
+                   progress: Callable[[int], None] | None = None) -> RotationReport:
+        """Rotate the data key of `key_file` and re-encrypt every identity (`_rotation.py`).
+
+        Stop other Haven processes first (or restart them right after): one still holding
+        the old key refuses to write once the rotation is recorded, and cannot read
+        identities encrypted under the new key until it restarts.
+        """
+        return rotate_key(self, key_file, actor=actor, progress=progress)
+
+    def key_usage(self) -> dict[str, int]:
+        """Identities per key id: after a finished rotation, all are under the current key."""
+        usage: dict[str, int] = {}
+        with self._session() as session:
+            for (blob,) in session.execute(select(func.substr(IdentityRow.ciphertext, 1, 9))):
+                key_id = bytes(blob)[1:9].hex()
+                usage[key_id] = usage.get(key_id, 0) + 1
+        return usage
 
     # -- erasure -------------------------------------------------------------------------------
     def compact(self) -> None:

@@ -145,6 +145,11 @@ def _validated(schema: type[BaseModel], data: Mapping[str, Any], record_id: obje
 
 
 ErasedPart = Literal["identity", "record"]
+
+
+def identity_associated(kind: str, record_id: uuid.UUID) -> bytes:
+    """The associated data binding an identity's ciphertext to its record."""
+    return f"haven:{kind}:{record_id}".encode("ascii")
 _IN_LIST = 500  # ids per IN (...) list: well under every backend's parameter limit
 
 
@@ -181,7 +186,7 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
 
     # -- identity -----------------------------------------------------------------------------
     def _associated(self, record_id: uuid.UUID) -> bytes:
-        return f"haven:{self.kind}:{record_id}".encode("ascii")
+        return identity_associated(self.kind, record_id)
 
     def _ciphertext(self, record_id: uuid.UUID, identifying: IdentifyingData) -> bytes:
         plaintext = json.dumps(identifying.model_dump(mode="json"), ensure_ascii=False).encode()
