@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,17 @@ from haven.access import Role
 from haven.config import Settings
 from haven.referral import (
     AssistanceKind,
+    AssistanceStarted,
+    IdentificationDecided,
+    ReasonableGroundsDecided,
+    Referred,
+    ReflectionStarted,
+    ResidencePermitGranted,
     ServiceCreate,
     add_partner,
     add_service,
     open_pathway,
+    record,
     request_referral,
     send_referral,
 )
@@ -65,7 +72,7 @@ COMMON = frozenset(_words("""
 """))
 # English words that are also Dutch, or names, not UI text.
 NOT_ENGLISH = frozenset(_words("""
-    haven english nederlands in is was over van die ten door had hand land kind want minimum
+    haven english nederlands in is was over van die ten door had hand land kind want minimum urgent
     art cets ilo eu iso xlsx csv json lines jsonl api id ids oidc htcds ctdc eurostat
     of op
 """))
@@ -135,9 +142,9 @@ def visible_text(html: str, data: tuple[str, ...] = ()) -> str:
     # Record ids, key fingerprints, addresses and paths.
     text = re.sub(r"\b[0-9a-f]{8}-[0-9a-f-]{27}\b|\b[0-9a-f]{4}(?: [0-9a-f]{4})+\b"
                   r"|https?://\S+|(?<!\w)/[\w/.-]+", " ", text)
-    # ISO codes, indicator ids ("g-documents"), actors ("user:ann"), installation ids.
+    # ISO codes, indicator ids ("g-documents"), actors ("user:ann"), API tokens.
     return re.sub(r"\b(?:[A-Z]{2,3}|[a-z]{1,2}-[a-z0-9-]+|(?:user|admin|system|token|trm):\S+"
-                  r"|\S+@\S+)", " ", text)
+                  r"|hvn_\S+|\S+@\S+)", " ", text)
 
 
 def english_in(html: str, vocabulary: frozenset[str], data: tuple[str, ...] = ()) -> list[str]:
@@ -149,7 +156,7 @@ def english_in(html: str, vocabulary: frozenset[str], data: tuple[str, ...] = ()
 # -- a populated installation ---------------------------------------------------------------
 
 # Seeded values are data, not UI text: the check leaves them out.
-DATA = ("V-NL-1", "V-NL-2", "V-NL-3", "S-NL-1", "Z-NL-1", "Opvanghuis Zonnebloem",
+DATA = ("V-NL-1", "V-NL-2", "V-NL-3", "V-NL-4", "IND", "S-NL-1", "Z-NL-1", "Opvanghuis Zonnebloem",
         "Casa Speranta", "Haven RO", "haven.example.ro", "ro-haven", "test-haven",
         "Ioana-Maria", "Zăvoianu", "Roxy", "Dragomir", "Pârvulescu", "gesignaleerd",
         "Organisation nl-police", "Organisation ro-ngo", "Test Haven", "admin:test",
@@ -183,6 +190,7 @@ def world(client: TestClient, users: Users, registry: Registry, org: Organisatio
           other_org: OrganisationPublic, partner: Partner) -> dict[str, Any]:
     """Records, a pathway with steps, referrals both ways, services, a sent package."""
     today = date.today()
+    note = {"on": today, "reason": "gesignaleerd"}  # what every step has
     seed = Scope("user:seed", org.id, identifying=True)
     with registry.transaction(Scope("user:seed", other_org.id)) as tx:
         add_service(tx, ServiceCreate(kind=AssistanceKind.SHELTER, name="Casa Speranta",
@@ -192,7 +200,8 @@ def world(client: TestClient, users: Users, registry: Registry, org: Organisatio
                                       name="Opvanghuis Zonnebloem", country="NL",
                                       places_total=4))
         first = tx.victims.create(victim(external_id="V-NL-1", registered_on=today))
-        second = tx.victims.create(victim(external_id="V-NL-2", registered_on=today))
+        second = tx.victims.create(victim(external_id="V-NL-2", registered_on=today,
+                                          citizenships=["UA"]))
         tx.suspects.create(validate_record(SuspectCreate, {
             "external_id": "S-NL-1", "sex": "M", "citizenship": "BG",
             "registered_on": today.isoformat(), "roles": ["recruiter"],
@@ -204,7 +213,19 @@ def world(client: TestClient, users: Users, registry: Registry, org: Organisatio
         consent_to(tx, pathway.id, organisation=other_org.id)
         consent_to(tx, pathway.id, installation="ro-haven")
         request_referral(tx, pathway.id, other_org.id, reason="gesignaleerd")
-        open_pathway(tx, second.id, on=today, reason="gesignaleerd")
+        # A pathway in its reflection period (a clock on the dashboard), one with a permit.
+        reflecting = open_pathway(tx, second.id, on=today, reason="gesignaleerd").id
+        third = tx.victims.create(victim(external_id="V-NL-4", registered_on=today,
+                                         citizenships=["UA"]))
+        permitted = open_pathway(tx, third.id, on=today, reason="gesignaleerd").id
+        steps = [Referred(**note), ReasonableGroundsDecided(positive=True, authority="IND",
+                                                            **note), ReflectionStarted(**note)]
+        for event in steps:
+            record(tx, reflecting, event)
+        for event in [*steps, IdentificationDecided(positive=True, authority="IND", **note),
+                      AssistanceStarted(kinds=frozenset({AssistanceKind.SHELTER}), **note),
+                      ResidencePermitGranted(valid_until=today + timedelta(days=400), **note)]:
+            record(tx, permitted, event)
     with registry.transaction(Scope("user:seed", other_org.id, identifying=True)) as tx:
         theirs = tx.victims.create(victim(external_id="V-NL-3", registered_on=today))
         their_pathway = open_pathway(tx, theirs.id, on=today, reason="gesignaleerd")
@@ -213,7 +234,8 @@ def world(client: TestClient, users: Users, registry: Registry, org: Organisatio
     send_referral(registry, Scope("user:seed", org.id), pathway.id, "ro-haven",
                   keys=client.app.state.transnational_keys,  # type: ignore[attr-defined]
                   deliverer=partner, reason="gesignaleerd")
-    return {"victim": first.id, "pathway": pathway.id}
+    return {"victim": first.id, "pathway": pathway.id, "reflecting": reflecting,
+            "reflecting victim": second.id}
 
 
 def _login(client: TestClient, username: str) -> TestClient:
@@ -230,7 +252,7 @@ def _pattern(url: str) -> str:
     return PATH_ID.sub("{id}", urlsplit(url).path)
 
 
-def crawl(browser: TestClient, extra: tuple[str, ...] = (), per_pattern: int = 2
+def crawl(browser: TestClient, extra: tuple[str, ...] = (), per_pattern: int = 4
           ) -> dict[str, str]:
     """Every page reachable by following local links from the dashboard: URL -> HTML."""
     queue = ["/", *extra]
@@ -319,6 +341,14 @@ def _refusals(client: TestClient, users: Users, world: dict[str, Any], locale: s
     answers["refused step"] = _form(browser, pathway, f"/pathways/{world['pathway']}/events", [
         ("kind", "reflection_started"), ("version", version.group(1)),
         ("on", date.today().isoformat()), ("reason", "gesignaleerd")])
+    reflecting = browser.get(f"/victims/{world['reflecting victim']}/pathway").text
+    version = re.search(r'name="version" value="(\d+)"', reflecting)
+    assert version
+    answers["refused permit"] = _form(
+        browser, reflecting, f"/pathways/{world['reflecting']}/events", [
+            ("kind", "residence_permit_granted"), ("version", version.group(1)),
+            ("on", date.today().isoformat()), ("reason", "gesignaleerd"),
+            ("valid_until", (date.today() + timedelta(days=30)).isoformat())])
     incoming = browser.get("/referrals/incoming").text
     referral = re.search(r'action="/referrals/([0-9a-f-]{36})/accept"', incoming)
     assert referral, "no incoming referral to refuse a step on"
@@ -338,19 +368,38 @@ def _refusals(client: TestClient, users: Users, world: dict[str, Any], locale: s
     answers["logged out"] = stranger.post("/logout", data={"csrf_token": "x"})
     answers["log-in form expired"] = stranger.post("/login", data={"username": "x",
                                                                    "password": "y"})
+    # What goes right, too: the log-in page, a wrong password, a screening, a registration.
+    answers["log-in page"] = stranger.get("/login")
+    answers["wrong password"] = _form(stranger, answers["log-in page"].text, "/login", [
+        ("username", worker), ("password", "niet het wachtwoord")])
+    questions = browser.get("/screening/questions", params={
+        "kinds": ["general", "labour_exploitation"]}).text
+    answers["screening result"] = _form(browser, questions, "/screening/assess", [
+        ("kinds", "general"), ("kinds", "labour_exploitation"), ("a-g-threats", "yes"),
+        ("a-l-wages", "yes"), ("a-g-documents", "unknown")])
+    registered = _form(browser, form, "/victims/new", [
+        ("external_id", f"V-NL-{locale}"), ("registered_on", date.today().isoformat()),
+        ("sex", "female"), ("citizenships", "RO"), ("identification_status", "presumed"),
+        ("exploitation", "labour"), ("exploitation_sector", "A"),
+        ("recruitment_method", "online_dating"), ("recruitment_platform", "dating_app")])
+    assert registered.status_code == 303, registered.text
+    answers["victim registered"] = browser.get(registered.headers["location"])
     return answers
 
 
 EXPECTED = {"not found": 404, "not allowed": 403, "csrf": 403, "form with problems": 422,
-            "refused step": 409, "refused referral step": 409, "problems (error page)": 422,
+            "refused step": 409, "refused permit": 409, "refused referral step": 409,
+            "problems (error page)": 422,
             "password policy": 422, "request not valid": 422, "logged out": 401,
-            "log-in form expired": 403}
+            "log-in form expired": 403, "log-in page": 200, "wrong password": 401,
+            "screening result": 200, "victim registered": 200}
 
 
 def test_error_pages_and_refused_forms_are_dutch(client: TestClient, users: Users,
                                                  world: dict[str, Any]) -> None:
     vocabulary = english_words()
-    data = (*DATA, "Enworker", "Nlworker", "Enadmin", "Nladmin", "V-NL-9", "Nieuw")
+    data = (*DATA, "Enworker", "Nlworker", "Enadmin", "Nladmin", "V-NL-9", "V-NL-en", "V-NL-nl",
+            "Nieuw")
     english = _refusals(client, users, world, "en")
     dutch = _refusals(client, users, world, "nl")
     for name, status in EXPECTED.items():
@@ -360,6 +409,8 @@ def test_error_pages_and_refused_forms_are_dutch(client: TestClient, users: User
     assert "the referral is at &#39;Requested&#39;; it cannot go to &#39;Done&#39;" in english[
         "refused referral step"].text
     assert "1 problem" in english["problems (error page)"].text
+    assert "the permit must be valid for at least 6 months (Directive" in english[
+        "refused permit"].text
     assert "a password needs at least 12 characters" in english["password policy"].text
     silent = [name for name, response in english.items()
               if not english_in(response.text, vocabulary, data)]
@@ -392,3 +443,84 @@ def test_a_translation_taken_out_is_found(client: TestClient, users: Users,
     without = Translations(buffer)
     monkeypatch.setattr(_i18n, "_translations", lambda code: without)
     assert "Suspects" in english_in(browser.get("/").text, vocabulary, DATA)
+
+
+# -- every form, sent back empty -------------------------------------------------------------
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: (action, fields as sent with nothing filled in)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+        self._fields: list[tuple[str, str]] | None = None
+        self._submitted = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "form" and values.get("method", "").lower() == "post":
+            self._fields, self._submitted = [], False
+            self.forms.append((values.get("action", ""), self._fields))
+        if self._fields is None or not values.get("name"):
+            return
+        kind = values.get("type", "text")
+        if tag == "input" and kind == "hidden":
+            self._fields.append((values["name"], values.get("value", "")))
+        elif tag == "button" or kind == "submit":
+            if not self._submitted:  # the first button, as Enter in the form would press
+                self._fields.append((values["name"], values.get("value", "")))
+                self._submitted = True
+        elif kind not in ("checkbox", "radio"):
+            self._fields.append((values["name"], ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._fields = None
+
+
+# Forms that end the session, change the language or undo what the other forms need.
+KEEP_OUT = re.compile(r"^/(?:logout|language)|/withdraw$|/remove$|^/admin/users/[0-9a-f-]{36}$")
+
+
+def send_forms_empty(browser: TestClient, pages: dict[str, str]) -> dict[str, str]:
+    """Each distinct POST form of `pages` sent with its fields empty: form -> the answer."""
+    answers: dict[str, str] = {}
+    for url, html in pages.items():
+        parser = _Forms()
+        parser.feed(html)
+        for action, fields in parser.forms:
+            key = f"{_pattern(action or url)} (from {_pattern(url)})"
+            if KEEP_OUT.search(action) or key in answers:
+                continue
+            form: dict[str, list[str]] = {}
+            for name, value in fields:
+                form.setdefault(name, []).append(value)
+            response = browser.post(action or url, data=form)  # redirects followed
+            kind = response.headers.get("content-type", "")
+            answers[key] = response.text if "html" in kind else f"<p>{response.text}</p>"
+    return answers
+
+
+def _forms_then_pages(browser: TestClient) -> dict[str, str]:
+    """The answers to the forms sent empty, then every page again (what they changed)."""
+    answers = send_forms_empty(browser, crawl(browser, EXTRA))
+    return {**answers, **{f"after the forms: {url}": html
+                          for url, html in crawl(browser, EXTRA).items()}}
+
+
+@pytest.mark.parametrize("role", [Role.CASE_WORKER, Role.FIRST_LINE_WORKER, Role.SUPERVISOR,
+                                  Role.ORG_ADMIN, Role.SYSTEM_ADMIN], ids=lambda r: r.value)
+def test_every_form_sent_empty_answers_in_dutch(client: TestClient, users: Users,
+                                                world: dict[str, Any], role: Role) -> None:
+    vocabulary = english_words()
+    english_user, dutch_user = _users(users, role)
+    data = (*DATA, english_user.title(), dutch_user.title())
+    english, dutch = (_forms_then_pages(_login(client, username))
+                      for username in (english_user, dutch_user))
+    assert len(english) >= 2, f"{role.value}: too few forms {sorted(english)}"
+    silent = [form for form, html in english.items() if not english_in(html, vocabulary, data)]
+    assert not silent, f"the check finds no English after these English forms: {silent}"
+    leftovers = {form: found for form, html in dutch.items()
+                 if (found := english_in(html, vocabulary, data))}
+    assert not leftovers, f"English after Dutch forms of a {role.value}: " + "".join(
+        f"\n{form}:\n    " + "\n    ".join(lines) for form, lines in leftovers.items())

@@ -447,3 +447,19 @@ def test_every_problem_of_a_hostile_record_form_is_worded_in_dutch(kind: str) ->
                     assert problem.code in TEMPLATES or problem.code == "value_error", problem
                     assert dutch.reason(problem) != english.reason(problem), problem
     assert {"missing", "value_error", "unknown_code"} <= seen, seen
+
+
+def test_a_username_too_short_counts_characters_not_items() -> None:
+    # A string with a BeforeValidator gets Pydantic's generic "too_short" ("Value should have
+    # at least 3 items after validation"); a person reads characters.
+    problem = FieldProblem(None, "username", "Value should have at least 3 items after "
+                           "validation, not 0", code="too_short",
+                           params=(("field_type", "Value"), ("min_length", "3"),
+                                   ("actual_length", "0")))
+    assert translator("en").reason(problem) == "String should have at least 3 characters"
+    assert "3 tekens" in translator("nl").reason(problem)
+    listed = FieldProblem(None, "roles", "List should have at least 1 item after validation, "
+                          "not 0", code="too_short",
+                          params=(("field_type", "List"), ("min_length", "1"),
+                                  ("actual_length", "0")))
+    assert translator("en").reason(listed) == "should have at least 1 item, not 0"

@@ -209,7 +209,7 @@ def _end_access(tx: Transaction, row: ReferralRow) -> None:
 
 
 def accept_referral(tx: Transaction, referral_id: uuid.UUID, *, on: date,
-                    reason: str = "referral accepted", rules: RulesBook | None = None
+                    reason: str = N_("referral accepted"), rules: RulesBook | None = None
                     ) -> ReferralPublic:
     """The receiving organisation accepts: a place is reserved, the pathway is `referred`."""
     row = _step(tx, referral_id, _S.ACCEPTED, receiver=True, reason=reason)
@@ -302,6 +302,6 @@ def withdraw_consent(tx: Transaction, consent_id: uuid.UUID) -> list[uuid.UUID]:
         try:
             require_consent(tx.session, pathway, organisation_id=row.to_organisation_id)
         except ConsentMissing:  # nothing covers this referral any more
-            revoke_referral(tx, row.id, reason="consent withdrawn")
+            revoke_referral(tx, row.id, reason=N_("consent withdrawn"))
             revoked.append(row.id)
     return revoked

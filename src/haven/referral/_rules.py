@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from haven._text import N_
 from haven.exceptions import ConfigurationError
 
 __all__ = ["DEFAULT_RULES", "CountryRules", "Period", "RulesBook"]
@@ -75,7 +76,7 @@ class CountryRules:
     reflection: Period
     reflection_basis: str
     permit_min_months: int = MIN_PERMIT_MONTHS
-    permit_basis: str = "Directive 2004/81/EC art. 8(3): at least six months"
+    permit_basis: str = N_("Directive 2004/81/EC art. 8(3): at least six months")
     permit_renewal_notice_days: int = 30
     guardian_within_days: int = 0
     reasonable_grounds_days: int | None = None
@@ -104,19 +105,23 @@ class CountryRules:
             raise ConfigurationError("; ".join(problems))
 
 
-_OPERATOR = {"reasonable_grounds_days": "operator", "permit_renewal_notice_days": "operator",
-             "follow_up_months": "operator", "due_soon_days": "operator",
-             "guardian_within_days": "Directive 2011/36/EU art. 14(2): without delay"}
+# A value Haven's defaults set without a legal floor is based on "operator" (configuration).
+# The bases are English, marked `N_`: pages show them in the user's language.
+_BY_OPERATOR = N_("operator")
+_OPERATOR = {"reasonable_grounds_days": _BY_OPERATOR,
+             "permit_renewal_notice_days": _BY_OPERATOR,
+             "follow_up_months": _BY_OPERATOR, "due_soon_days": _BY_OPERATOR,
+             "guardian_within_days": N_("Directive 2011/36/EU art. 14(2): without delay")}
 
 DEFAULT_RULES: dict[str, CountryRules] = {r.country: r for r in (
     CountryRules("NL", Period(months=3),
-                 "Vreemdelingencirculaire 2000 B8/3.1 (WBV 2023/11): at most three months",
+                 N_("Vreemdelingencirculaire 2000 B8/3.1 (WBV 2023/11): at most three months"),
                  reflection_on_referral=True, basis=_OPERATOR),
-    CountryRules("RO", Period(days=90), "Law 678/2001 art. 39^1(1): up to 90 days",
+    CountryRules("RO", Period(days=90), N_("Law 678/2001 art. 39^1(1): up to 90 days"),
                  basis=_OPERATOR),
     CountryRules("BE", Period(days=45),
-                 "Aliens Act of 15 December 1980 art. 61/2; circular of 23 December 2016: "
-                 "45 days", basis=_OPERATOR),
+                 N_("Aliens Act of 15 December 1980 art. 61/2; circular of 23 December 2016: "
+                    "45 days"), basis=_OPERATOR),
 )}
 
 

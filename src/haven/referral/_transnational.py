@@ -379,8 +379,8 @@ class Inbox:
         with self.registry.transaction(scope) as tx:
             victim = tx.victims.create(self._victim(package, payload, now.date()))
             pathway = open_pathway(
-                tx, victim.id, on=now.date(), reason=f"transnational referral from "
-                f"{package.sender}", minority=Minority(payload.minority),
+                tx, victim.id, on=now.date(), reason=N_("received from a partner installation"),
+                minority=Minority(payload.minority),
                 third_country_national=payload.third_country_national,
                 source=(package.sender, payload.sender_reference))
             row = owned_row(tx, pathway.id, for_update=True)

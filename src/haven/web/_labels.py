@@ -11,6 +11,7 @@ from enum import StrEnum
 from haven._text import N_
 from haven.access import Role
 from haven.standard import (
+    AgeBand,
     AgeGroup,
     ExploitationForm,
     IdentificationStatus,
@@ -84,6 +85,8 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "abduction": N_("Abduction"), "sold_by_family": N_("Sold by family"),
         "other": N_("Other"), "unknown": N_("Unknown"),
     },
+    # The bands themselves are figures ("18-20"); only "unknown" is a word.
+    AgeBand: {"unknown": N_("Unknown")},
     OnlinePlatform: {
         "facebook": N_("Facebook"), "instagram": N_("Instagram"), "tiktok": N_("TikTok"),
         "snapchat": N_("Snapchat"), "telegram": N_("Telegram"), "whatsapp": N_("WhatsApp"),

@@ -51,6 +51,8 @@ KINDS = {
 }
 # A refusal's params that are codes, shown by their label.
 _CODED: dict[str, type[StrEnum]] = {"current": ReferralStatus, "to": ReferralStatus}
+# A refusal's params that are texts: a country's legal basis, marked `N_` in its rules.
+_TRANSLATED = frozenset({"basis"})
 # What a page says for an error whose own message has no translation, most specific first.
 GENERAL: tuple[tuple[type[HavenError], str], ...] = (
     (CapacityExhausted, N_("This service has no free place.")),
@@ -95,7 +97,8 @@ def error_text(error: HavenError, gettext: Callable[[str], str],
 def refusal_text(error: ForbiddenTransition, gettext: Callable[[str], str],
                  label: Callable[[str, type[StrEnum]], str]) -> str:
     """Why a step was refused, in the language of `gettext` (English if untranslated)."""
-    params = {name: label(value, _CODED[name]) if name in _CODED else value
+    params = {name: label(value, _CODED[name]) if name in _CODED
+              else gettext(value) if name in _TRANSLATED else value
               for name, value in error.params.items()}
     try:
         return gettext(error.template).format_map(params)

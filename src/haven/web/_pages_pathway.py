@@ -134,7 +134,7 @@ async def open_page(request: Request, info: SessionDep, victim_id: uuid.UUID) ->
     try:
         with registry_of(request).transaction(scope) as tx:
             open_pathway(tx, victim_id, on=on, reason=str(form.get("reason") or "").strip()
-                         or _("Opened without screening"))
+                         or N_("Opened without screening"))
     except Conflict as error:
         return _page(request, info, victim_id, errors={"_": [_.error(error)]}, failed="open",
                      status_code=409)

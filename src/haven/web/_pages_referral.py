@@ -41,6 +41,7 @@ from haven.referral import (
 from haven.registry import GRANTABLE_FIELDS, Transaction
 from haven.standard import (
     IDENTIFYING_FIELDS,
+    AgeBand,
     AgeGroup,
     ExploitationForm,
     IdentificationStatus,
@@ -64,7 +65,8 @@ router.include_router(_pages_pathway.router)
 router.include_router(_pages_services.router)
 
 _CODES: dict[str, Any] = {"sex": Sex, "identification_status": IdentificationStatus,
-                          "age_group": AgeGroup, "means_of_control": MeansOfControl,
+                          "age_group": AgeGroup, "age_band": AgeBand,
+                          "means_of_control": MeansOfControl,
                           "vulnerabilities": Vulnerability, "exploitation": ExploitationForm}
 
 
@@ -226,11 +228,11 @@ _STEPS = {"accept": "referrals_incoming.html", "reject": "referrals_incoming.htm
 
 def _take_step(tx: Transaction, referral_id: uuid.UUID, step: str, reason: str) -> None:
     if step == "accept":
-        accept_referral(tx, referral_id, on=date.today(), reason=reason or "referral accepted")
+        accept_referral(tx, referral_id, on=date.today(), reason=reason or N_("referral accepted"))
     elif step == "reject":
         reject_referral(tx, referral_id, reason=reason)
     elif step == "done":
-        complete_referral(tx, referral_id, reason=reason or "service ended")
+        complete_referral(tx, referral_id, reason=reason or N_("service ended"))
     else:
         revoke_referral(tx, referral_id, reason=reason)
 

@@ -118,14 +118,18 @@ def _expected(text: str, gettext: Callable[[str], str]) -> str:
 def reason_text(problem: FieldProblem, gettext: Callable[[str], str],
                 ngettext: Callable[[str, str, int], str]) -> str:
     """`problem`'s reason in the language of `gettext`/`ngettext` (English if unknown)."""
-    template = TEMPLATES.get(problem.code)
+    code = problem.code
+    if code in ("too_short", "too_long") and dict(problem.params).get("field_type") == "Value":
+        # Pydantic's length error of a string with a `BeforeValidator` counts "items".
+        code = f"string_{code}"
+    template = TEMPLATES.get(code)
     if template is None:
         return gettext(problem.reason)
     params = dict(problem.params)
     try:
         if "error" in params:
             params["error"] = gettext(params["error"])
-        if problem.code in ("enum", "literal_error") and "expected" in params:
+        if code in ("enum", "literal_error") and "expected" in params:
             params["expected"] = _expected(params["expected"], gettext)
         if isinstance(template, tuple):
             singular, plural, counted = template
