@@ -39,8 +39,9 @@ def test_a_supervisor_erases_and_nobody_else_may(client: TestClient, users: User
     identity = client.delete(path, params={"reason": "error", "identity_only": "true"},
                              headers=boss)
     assert identity.status_code == 200, identity.text
-    assert identity.json() == {"record_id": record, "part": "identity",
-                               "rows": {"identities": 1}}
+    body = identity.json()
+    assert (body["record_id"], body["part"], body["rows"]["identities"]) == (
+        record, "identity", 1)
     assert client.get(f"{path}/identifying", headers=boss).json()["identifying"] is None
 
     erased = client.delete(path, params={"reason": "request"}, headers=boss)

@@ -54,13 +54,15 @@ class _Key:
     key_id: bytes
     encryption: AESGCM = field(repr=False)
     audit_mac_key: bytes = field(repr=False)
+    index_key: bytes = field(repr=False)
 
 
 def _make_key(master: bytes) -> _Key:
     if len(master) != _KEY_BYTES:
         raise DataKeyError(f"the data key must be {_KEY_BYTES} bytes, base64-encoded")
     key_id = hashlib.sha256(b"haven/key-id" + master).digest()[:8]
-    return _Key(key_id, AESGCM(_derive(master, b"identifying-data")), _derive(master, b"audit"))
+    return _Key(key_id, AESGCM(_derive(master, b"identifying-data")), _derive(master, b"audit"),
+                _derive(master, b"blind-index"))
 
 
 class KeyRing:
@@ -183,6 +185,11 @@ class KeyRing:
             return key.encryption.decrypt(nonce, sealed, associated)
         except InvalidTag:
             raise DataKeyError("ciphertext does not authenticate (tampered or misplaced)") from None
+
+    def blind_token(self, value: str) -> str:
+        """Keyed token of a normalised name part or date (current key; 128 bits, hex)."""
+        return hmac.new(self._current.index_key, value.encode("utf-8"),
+                        hashlib.sha256).hexdigest()[:32]
 
     def audit_mac(self, message: bytes, key_id: str | None = None) -> str:
         """HMAC-SHA256 with the audit subkey of the current key (or of `key_id`), hex."""

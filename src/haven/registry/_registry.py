@@ -22,10 +22,17 @@ from haven.registry._crypto import KeyRing, generate_key_file
 from haven.registry._database import create_database_engine, current_revision, head_revision
 from haven.registry._database import migrate as run_migrations
 from haven.registry._grants import GrantStore
-from haven.registry._rotation import RotationReport, rotate_key
+from haven.registry._rotation import RotationReport, rebuild_index, rotate_key
 from haven.registry._scope import AdminScope, Scope
 from haven.registry._stores import SuspectStore, VictimStore
-from haven.registry._tables import CaseRow, IdentityRow, OrganisationRow, SuspectRow, VictimRow
+from haven.registry._tables import (
+    CaseRow,
+    IdentityRow,
+    IdentityTokenRow,
+    OrganisationRow,
+    SuspectRow,
+    VictimRow,
+)
 from haven.standard import OrganisationCreate, OrganisationPublic
 
 __all__ = ["Holding", "Registry", "Transaction"]
@@ -86,7 +93,19 @@ class Registry:
             run_migrations(engine)
         elif current_revision(engine) != head_revision():
             raise ConfigurationError("the database schema is not up to date; run `haven init`")
-        return cls(engine, keys, audit_anchor=settings.audit_anchor)
+        registry = cls(engine, keys, audit_anchor=settings.audit_anchor)
+        if initialise:
+            registry._index_if_missing()
+        return registry
+
+    def _index_if_missing(self) -> None:
+        """Build the blind index once for identities stored before it existed (upgrade)."""
+        with self._session() as session:
+            identities = session.scalar(select(func.count()).select_from(IdentityRow)) or 0
+            indexed = session.scalar(select(func.count(func.distinct(
+                IdentityTokenRow.record_id)))) or 0
+        if identities and not indexed:
+            rebuild_index(self)
 
     @contextmanager
     def _session(self) -> Iterator[Session]:

@@ -29,10 +29,10 @@ from sqlalchemy.orm import Session
 
 from haven.registry._audit import AuditEvent, AuditLog
 from haven.registry._crypto import KeyRing, write_key_file
-from haven.registry._stores import identity_associated
+from haven.registry._stores import identity_associated, reindex
 from haven.registry._tables import IdentityRow
 
-__all__ = ["RotationReport", "rotate_key"]
+__all__ = ["RotationReport", "rebuild_index", "rotate_key"]
 
 _BATCH = 1000
 
@@ -57,18 +57,43 @@ class _Rotatable(Protocol):
 
 def _reencrypt(session: Session, ring: KeyRing, after: uuid.UUID | None, limit: int
                ) -> tuple[int, uuid.UUID | None, int]:
-    """Re-encrypt one page of identities (by record id); (changed, last id, seen)."""
+    """Re-encrypt one page of identities (by record id) and rebuild their blind index
+    under the new key; (changed, last id, seen)."""
     statement = select(IdentityRow).order_by(IdentityRow.record_id).limit(limit)
     if after is not None:
         statement = statement.where(IdentityRow.record_id > after)
     rows = session.scalars(statement).all()
-    changed = 0
+    changed: list[IdentityRow] = []
+    plaintexts: list[bytes] = []
     for row in rows:
         if ring.key_id_of(row.ciphertext) != ring.key_id:
             associated = identity_associated(row.record_kind, row.record_id)
-            row.ciphertext = ring.encrypt(ring.decrypt(row.ciphertext, associated), associated)
-            changed += 1
-    return changed, (rows[-1].record_id if rows else None), len(rows)
+            plaintext = ring.decrypt(row.ciphertext, associated)
+            row.ciphertext = ring.encrypt(plaintext, associated)
+            changed.append(row)
+            plaintexts.append(plaintext)
+    reindex(session, ring, changed, plaintexts)
+    return len(changed), (rows[-1].record_id if rows else None), len(rows)
+
+
+def rebuild_index(registry: _Rotatable, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the blind index of every identity under the current key; the count."""
+    ring, last, total = registry.keys, None, 0
+    while True:
+        with registry.session() as session:
+            statement = select(IdentityRow).order_by(IdentityRow.record_id).limit(_BATCH)
+            if last is not None:
+                statement = statement.where(IdentityRow.record_id > last)
+            rows = session.scalars(statement).all()
+            reindex(session, ring, rows, [
+                ring.decrypt(r.ciphertext, identity_associated(r.record_kind, r.record_id))
+                for r in rows])
+        total += len(rows)
+        if progress is not None:
+            progress(len(rows))
+        if len(rows) < _BATCH:
+            return total
+        last = rows[-1].record_id
 
 
 def rotate_key(registry: _Rotatable, key_file: Path, *, actor: str,

@@ -23,11 +23,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from haven.exceptions import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from haven.registry._audit import AuditAction, AuditEvent, AuditLog
 from haven.registry._crypto import KeyRing
+from haven.registry._name_index import index_values, query_values
 from haven.registry._scope import Scope
 from haven.registry._tables import (
     AuditEntryRow,
     GrantRow,
     IdentityRow,
+    IdentityTokenRow,
     SuspectRow,
     VictimRow,
     case_suspects,
@@ -147,6 +149,32 @@ def _validated(schema: type[BaseModel], data: Mapping[str, Any], record_id: obje
 ErasedPart = Literal["identity", "record"]
 
 
+def index_rows(keys: KeyRing, kind: str, record_id: uuid.UUID, organisation_id: uuid.UUID,
+               identifying: IdentifyingData) -> list[IdentityTokenRow]:
+    """The blind-index rows of one identity (`_name_index.py`)."""
+    tokens = {keys.blind_token(v) for v in index_values(identifying)}
+    return [IdentityTokenRow(record_id=record_id, token=t, record_kind=kind,
+                             organisation_id=organisation_id) for t in sorted(tokens)]
+
+
+def reindex(session: Session, keys: KeyRing, identities: Sequence[IdentityRow],
+            plaintexts: Sequence[bytes]) -> None:
+    """Rebuild the blind index of these identities (after a key rotation or an upgrade)."""
+    if not identities:
+        return
+    ids = [row.record_id for row in identities]
+    owner: dict[uuid.UUID, uuid.UUID] = {}
+    for table in (VictimRow, SuspectRow):
+        owner.update(session.execute(select(table.id, table.organisation_id)
+                                     .where(table.id.in_(ids))).all())
+    session.execute(delete(IdentityTokenRow).where(IdentityTokenRow.record_id.in_(ids)))
+    for row, plaintext in zip(identities, plaintexts, strict=True):
+        if row.record_id in owner:
+            session.add_all(index_rows(keys, row.record_kind, row.record_id,
+                                       owner[row.record_id],
+                                       IdentifyingData.model_validate_json(plaintext)))
+
+
 def identity_associated(kind: str, record_id: uuid.UUID) -> bytes:
     """The associated data binding an identity's ciphertext to its record."""
     return f"haven:{kind}:{record_id}".encode("ascii")
@@ -193,13 +221,17 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
         return self._keys.encrypt(plaintext, self._associated(record_id))
 
     def _add_identity(self, record_id: uuid.UUID, identifying: IdentifyingData | None) -> None:
-        """The identity of a new record (which has none yet)."""
+        """The identity of a new record (which has none yet), and its blind index."""
         if identifying is not None and not identifying.is_empty():
             self._session.add(IdentityRow(record_id=record_id, record_kind=self.kind,
                                           ciphertext=self._ciphertext(record_id, identifying)))
+            self._session.add_all(index_rows(self._keys, self.kind, record_id,
+                                             self._scope.organisation_id, identifying))
 
     def _write_identity(self, record_id: uuid.UUID, identifying: IdentifyingData | None) -> None:
         existing = self._session.get(IdentityRow, record_id)
+        self._session.execute(delete(IdentityTokenRow).where(
+            IdentityTokenRow.record_id == record_id))
         if identifying is None or identifying.is_empty():
             if existing is not None:
                 self._session.delete(existing)
@@ -208,6 +240,8 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
             self._add_identity(record_id, identifying)
         else:
             existing.ciphertext = self._ciphertext(record_id, identifying)
+            self._session.add_all(index_rows(self._keys, self.kind, record_id,
+                                             self._scope.organisation_id, identifying))
 
     def _read_identity(self, record_id: uuid.UUID) -> IdentifyingData | None:
         row = self._session.get(IdentityRow, record_id)
@@ -393,6 +427,7 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
             raise NotFound(self.kind, missing)
         counts = {i: dict((context or {}).get(i, {})) for i in ids}
         self._count_and_delete(counts, IdentityRow.record_id, "identities")
+        self._count_and_delete(counts, IdentityTokenRow.record_id, "identity_tokens")
         if part == "record":
             self._count_and_delete(counts, GrantRow.record_id, "grants",
                                    GrantRow.record_kind == self.kind)
@@ -422,6 +457,34 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
             self._session.execute(delete(table).where(column.in_(chunk), *where))
         for record_counts in counts.values():
             record_counts.setdefault(name, 0)
+
+    def search_identifying(self, name: str, *, date_of_birth: str | None = None,
+                           limit: int = 50) -> list[PublicT]:
+        """Records of this organisation whose identity has every name part of `name` (in
+        any order, script or common romanisation) and, if given, that date of birth (a
+        full date, or a year), through the blind index: nothing is decrypted.
+
+        Needs the identifying permission; audited as a search with the number of parts and
+        results, never the query.
+        """
+        if not self._scope.identifying:
+            raise PermissionDenied("searching by name needs the identifying permission")
+        values = query_values(name, date_of_birth)
+        if not any(v.startswith("n:") for v in values):
+            return []
+        tokens = sorted({self._keys.blind_token(v) for v in values})
+        matching = (select(IdentityTokenRow.record_id)
+                    .where(IdentityTokenRow.organisation_id == self._scope.organisation_id,
+                           IdentityTokenRow.record_kind == self.kind,
+                           IdentityTokenRow.token.in_(tokens))
+                    .group_by(IdentityTokenRow.record_id)
+                    .having(func.count() == len(tokens)))
+        rows = self._session.scalars(self._scoped().where(self.row_type.id.in_(matching))
+                                     .order_by(self.row_type.registered_on.desc())
+                                     .limit(max(1, min(limit, 500)))).all()
+        self._record("list", self.kind, None, {"search": "identifying", "parts": len(tokens),
+                                               "results": len(rows)})
+        return [self.public_schema.model_validate(r) for r in rows]
 
     def records(self, *, identifying: bool = False) -> Iterator[CreateT]:
         """Every record of the organisation in its create form, for exports.

@@ -38,6 +38,7 @@ __all__ = [
     "CaseRow",
     "GrantRow",
     "IdentityRow",
+    "IdentityTokenRow",
     "OrganisationRow",
     "SuspectRow",
     "VictimRow",
@@ -176,6 +177,23 @@ class IdentityRow(Base):
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     record_kind: Mapped[str] = mapped_column(String(10))
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class IdentityTokenRow(Base):
+    """A blind index of an identity: keyed HMACs of its name tokens and date of birth.
+
+    Lets a case worker find "is this person registered already?" by name without decrypting
+    every identity. The tokens reveal only which records share a token, to whoever reads
+    the database; without the data key they cannot be tested against a guessed name.
+    """
+
+    __tablename__ = "identity_tokens"
+    __table_args__ = (Index("ix_identity_tokens_org_token", "organisation_id", "token"),)
+
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_kind: Mapped[str] = mapped_column(String(10))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid)
 
 
 class AuditEntryRow(Base):

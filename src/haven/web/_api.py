@@ -128,6 +128,22 @@ def list_victims(
         return PageOut.of(tx.victims.page(filters, offset=offset, limit=limit))
 
 
+NameQuery = Annotated[str, Query(min_length=2, max_length=200)]
+BirthQuery = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}-\d{2})?$")]
+
+
+@router.get("/victims/by-name")
+def find_victims_by_name(request: Request, principal: PrincipalDep, name: NameQuery,
+                         date_of_birth: BirthQuery = None, limit: Limit = 50
+                         ) -> list[VictimPublic]:
+    """Own records whose identity holds every part of `name` (any order, script or common
+    romanisation; aliases count) and, if given, that birth date or year. Uses the blind
+    index, decrypts nothing; needs the identifying permission; audited without the query."""
+    scope = record_scope(principal, Permission.READ_IDENTIFYING)
+    with registry_of(request).transaction(scope) as tx:
+        return tx.victims.search_identifying(name, date_of_birth=date_of_birth, limit=limit)
+
+
 @router.post("/victims", status_code=201)
 def create_victim(request: Request, principal: PrincipalDep, record: VictimCreate) -> VictimPublic:
     scope = record_scope(principal, Permission.CREATE_RECORDS)
