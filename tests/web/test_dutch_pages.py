@@ -60,8 +60,13 @@ from web.test_transnational_pages import Partner
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]|[A-Za-z]")
 
 
+# Codes in an example or a value ("passport:RO:0512", "suspected:2024-01-10"): users type
+# them as they are in every language (docs/i18n.md), so they are neither English nor Dutch.
+CODED = re.compile(r"[\w-]+:(?=[\w:])[\w:;|.@+-]*")
+
+
 def _words(text: str) -> set[str]:
-    return {w.lower().strip("'’") for w in WORD.findall(text)}
+    return {w.lower().strip("'’") for w in WORD.findall(CODED.sub(" ", text))}
 
 
 # Common English words, in case a leftover uses none of the catalog's English words.
@@ -139,6 +144,7 @@ def visible_text(html: str, data: tuple[str, ...] = ()) -> str:
     text = "\n".join(parser.parts)
     for value in sorted(data, key=len, reverse=True):  # longest first: "V-NL-1" before "V"
         text = text.replace(value, " ")
+    text = CODED.sub(" ", text)
     # Record ids, key fingerprints, addresses and paths.
     text = re.sub(r"\b[0-9a-f]{8}-[0-9a-f-]{27}\b|\b[0-9a-f]{4}(?: [0-9a-f]{4})+\b"
                   r"|https?://\S+|(?<!\w)/[\w/.-]+", " ", text)
@@ -482,15 +488,29 @@ class _Forms(HTMLParser):
 KEEP_OUT = re.compile(r"^/(?:logout|language)|/withdraw$|/remove$|^/admin/users/[0-9a-f-]{36}$")
 
 
-def send_forms_empty(browser: TestClient, pages: dict[str, str]) -> dict[str, str]:
-    """Each distinct POST form of `pages` sent with its fields empty: form -> the answer."""
+def send_forms_empty(browser: TestClient, pages: dict[str, str], rounds: int = 2
+                     ) -> dict[str, str]:
+    """Each distinct POST form of `pages` sent with its fields empty, then the new forms on
+    the answers (`rounds` deep): form -> the answer."""
+    answers: dict[str, str] = {}
+    for _round in range(rounds):
+        new = _send_round(browser, pages, answers)
+        answers.update(new)
+        pages = new
+    return answers
+
+
+def _send_round(browser: TestClient, pages: dict[str, str], done: dict[str, str]
+                ) -> dict[str, str]:
     answers: dict[str, str] = {}
     for url, html in pages.items():
+        url = url.split(" (from ")[0]
         parser = _Forms()
         parser.feed(html)
         for action, fields in parser.forms:
             key = f"{_pattern(action or url)} (from {_pattern(url)})"
-            if KEEP_OUT.search(action) or key in answers:
+            if (KEEP_OUT.search(action) or key in answers or key in done
+                    or (not action and "{" in url)):  # an answer's own address is unknown
                 continue
             form: dict[str, list[str]] = {}
             for name, value in fields:
