@@ -29,6 +29,7 @@ import os
 import resource
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ from haven.linkage._blocking_keys import block_key_values, blocking_keys, key_bi
 from haven.linkage._bloom import encode_prepared
 from haven.linkage._dedupe import blocked_pairs
 from haven.linkage._evaluate import blocking_recall
-from haven.linkage._graph_attack import graph_matching_attack
+from haven.linkage._graph_attack import graph_matching_attack, grouped_graph_attack
 from haven.linkage._hub import key_candidate_pairs
 from haven.linkage._kernels import Kernel, dice_threshold_dense, kernel_choice, worker_count
 from haven.linkage._records import prepare
@@ -61,6 +62,8 @@ from linkage_baseline import anonlink_kernel, anonlink_link, splink_baseline
 from linkage_data import FEBRL_BLOCKING, FEBRL_EXTRA, febrl3, febrl4, febrl_truth
 from linkage_synth import EVALUATION_SEEDS, synthetic
 
+# `--salt`: encode the FEBRL4 and pprl sections' records with EncodingSpec(salt=...).
+SALT: str | None = None
 FEBRL_CONFIG = ModelConfig(extra_columns=FEBRL_EXTRA, extra_blocking=FEBRL_BLOCKING)
 FEBRL_SPEC = EncodingSpec(extra_fields=tuple(FieldWeight(c, k) for c, k in (
     ("street_number", 4), ("address_1", 4), ("address_2", 3), ("suburb", 5), ("postcode", 6),
@@ -95,7 +98,7 @@ def bench_febrl4(key: bytes) -> dict[str, Any]:
     out["splink_baseline"] = _quality(splink_baseline(table, FEBRL_EXTRA), truth) | {
         "seconds": round(time.perf_counter() - start, 1)}
     _show("febrl4 splink off-the-shelf", out["splink_baseline"])
-    parties = [encode_table(t, key, FEBRL_SPEC)[0] for t in (a, b)]
+    parties = [encode_table(t, key, replace(FEBRL_SPEC, salt=SALT))[0] for t in (a, b)]
     start = time.perf_counter()
     hub = link_parties(parties, FEBRL_HUB)
     out["haven_pprl"] = _quality(hub.person_ids, truth) | {
@@ -158,7 +161,7 @@ def bench_pprl(persons: int, key: bytes) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for seed in EVALUATION_SEEDS:
         table, truth = synthetic(persons, seed)
-        parties = encode_table(table, key)
+        parties = encode_table(table, key, EncodingSpec(salt=SALT))
         start = time.perf_counter()
         hub = link_parties(parties)
         out[f"seed{seed}"] = _quality(hub.person_ids, truth) | {
@@ -314,12 +317,17 @@ def bench_graph_attack(prepared: pa.Table, key: bytes) -> dict[str, Any]:
     """The attacker knows every record's plaintext (names, aliases, date of birth, sex) and
     the scheme, and holds the encodings, not the key (_graph_attack.py)."""
     out: dict[str, Any] = {}
-    for label, spec in (("haven", EncodingSpec()),
-                        ("control_plain_record_level", EncodingSpec(balance=False)),
-                        ("control_name_only_plain", EncodingSpec(
-                            bits=1024, balance=False, fields=(FieldWeight("name", 10),)))):
+    salted = EncodingSpec(salt="dob_year")
+    for label, spec, attack in (
+            ("haven", EncodingSpec(), graph_matching_attack),
+            ("control_plain_record_level", EncodingSpec(balance=False), graph_matching_attack),
+            ("control_name_only_plain", EncodingSpec(
+                bits=1024, balance=False, fields=(FieldWeight("name", 10),)),
+             graph_matching_attack),
+            ("haven_salted_by_year", salted, graph_matching_attack),
+            ("haven_salted_by_year_groups_known", salted, grouped_graph_attack)):
         start = time.perf_counter()
-        _, report = graph_matching_attack(encode_prepared(prepared, key, spec), prepared, spec)
+        _, report = attack(encode_prepared(prepared, key, spec), prepared, spec)
         out[label] = {"records": report.records, "reidentified": report.hits,
                       "reidentified_share": round(report.reidentified_share, 4),
                       "first_seed_precision": round(report.seed_precision, 2),
@@ -336,7 +344,11 @@ def main() -> None:
                         help="persons for the hub scale run (0 skips it)")
     parser.add_argument("--sections", default="febrl4,febrl3,synthetic,speed,attack")
     parser.add_argument("--out", type=Path, default=Path("bench/out/linkage_results.json"))
+    parser.add_argument("--salt", default=None,
+                        help="salt the febrl4 and pprl encodings with this field (dob_year)")
     args = parser.parse_args()
+    global SALT
+    SALT = args.salt
     key = os.urandom(32)
     results: dict[str, Any] = {}
     sections = args.sections.split(",")

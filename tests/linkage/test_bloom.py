@@ -63,3 +63,19 @@ def test_fold_needs_balance() -> None:
     with pytest.raises(ConfigurationError):
         EncodingSpec(balance=False, fold=True).check()
     assert EncodingSpec(bits=512, fold=True).output_bits == 512
+
+
+def test_salted_encodings_link_only_within_their_salt() -> None:
+    """Salted by the year, one person's records with different years share only chance
+    positions; with the same year they still score high."""
+    spec = EncodingSpec(salt="dob_year")
+    assert spec.scheme.endswith("/salt:dob_year")
+    records = _records(("Anna", "Petrenko", "1990-05-17"), ("Anna", "Petrenko", "1990-05-18"),
+                       ("Anna", "Petrenko", "1991-05-17"))
+    dense = np.unpackbits(encode_prepared(records, KEY, spec).view(np.uint8), axis=1)
+    dice = 2 * (dense[:, None, :] & dense[None, :, :]).sum(axis=2) / (
+        dense.sum(axis=1)[:, None] + dense.sum(axis=1)[None, :])
+    assert dice[0, 1] > 0.8
+    assert dice[0, 2] < 0.6
+    with pytest.raises(ConfigurationError):
+        EncodingSpec(salt="name").check()

@@ -85,6 +85,10 @@ class EncodingSpec:
             hub can link 100,000+ records without comparing all pairs.
         key_bits: length of a blocking key; shorter keys mix more values per key (less
             to learn from key frequencies, more candidate pairs).
+        salt: a field (`dob_year`, `sex`) whose value is mixed into every HMAC message,
+            so that records differing in it share no positions beyond chance: their Dice
+            tells the hub nothing (the graph matching attack, `_graph_attack.py`), at the
+            price of never linking them. None: unsalted.
     """
 
     bits: int = 512
@@ -95,6 +99,7 @@ class EncodingSpec:
     fold: bool = False
     blocking_keys: bool = False
     key_bits: int = 16
+    salt: str | None = None
 
     @property
     def output_bits(self) -> int:
@@ -107,7 +112,8 @@ class EncodingSpec:
         weights = ",".join(f"{f.name}:{f.k}" for f in (*self.fields, *self.extra_fields))
         flags = ("b" if self.balance else "") + ("f" if self.fold else "") + (
             f"k{self.key_bits}" if self.blocking_keys else "")
-        return f"clk1/{self.bits}/q{self.q}/{flags or '-'}/{weights}"
+        salt = f"/salt:{self.salt}" if self.salt else ""
+        return f"clk1/{self.bits}/q{self.q}/{flags or '-'}/{weights}{salt}"
 
     def check(self) -> None:
         if self.bits % 64 or self.bits <= 0 or self.bits > 1 << 16:
@@ -116,6 +122,8 @@ class EncodingSpec:
             raise ConfigurationError("XOR-folding is only offered after balancing")
         if not 1 <= self.key_bits <= 64:
             raise ConfigurationError("blocking keys must have 1 to 64 bits")
+        if self.salt not in (None, "dob_year", "sex", "citizenship"):
+            raise ConfigurationError("the salt must be dob_year, sex or citizenship")
 
 
 def read_key(path: Path) -> bytes:
@@ -202,6 +210,7 @@ def _whole_token(field_name: str) -> bool:
 def _base_arrays(prepared: pa.Table, hasher: _Hasher, spec: EncodingSpec
                  ) -> npt.NDArray[np.uint8]:
     values = _field_values(prepared, spec)
+    salts = values[spec.salt] if spec.salt else [""] * prepared.num_rows
     rows: list[int] = []
     cols: list[int] = []
     for weight in (*spec.fields, *spec.extra_fields):
@@ -209,8 +218,10 @@ def _base_arrays(prepared: pa.Table, hasher: _Hasher, spec: EncodingSpec
             if not text:
                 continue
             grams = [text] if _whole_token(weight.name) else ngrams(text, spec.q)
+            # A salted field name ("name\x01y1990") cannot collide with an unsalted one.
+            name = f"{weight.name}\x01{salts[index]}" if spec.salt else weight.name
             for gram in grams:
-                positions = hasher.positions(weight.name, gram, weight.k)
+                positions = hasher.positions(name, gram, weight.k)
                 rows += [index] * len(positions)
                 cols += positions
     dense = np.zeros((prepared.num_rows, spec.bits), dtype=np.uint8)
