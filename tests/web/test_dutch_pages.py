@@ -355,6 +355,8 @@ def _refusals(client: TestClient, users: Users, world: dict[str, Any], locale: s
             ("kind", "residence_permit_granted"), ("version", version.group(1)),
             ("on", date.today().isoformat()), ("reason", "gesignaleerd"),
             ("valid_until", (date.today() + timedelta(days=30)).isoformat())])
+    answers["pathway exists"] = _form(browser, pathway, f"/victims/{world['victim']}/pathway",
+                                      [("on", date.today().isoformat())])
     incoming = browser.get("/referrals/incoming").text
     referral = re.search(r'action="/referrals/([0-9a-f-]{36})/accept"', incoming)
     assert referral, "no incoming referral to refuse a step on"
@@ -395,7 +397,7 @@ def _refusals(client: TestClient, users: Users, world: dict[str, Any], locale: s
 
 EXPECTED = {"not found": 404, "not allowed": 403, "csrf": 403, "form with problems": 422,
             "refused step": 409, "refused permit": 409, "refused referral step": 409,
-            "problems (error page)": 422,
+            "problems (error page)": 422, "pathway exists": 409,
             "password policy": 422, "request not valid": 422, "logged out": 401,
             "log-in form expired": 403, "log-in page": 200, "wrong password": 401,
             "screening result": 200, "victim registered": 200}
@@ -415,6 +417,7 @@ def test_error_pages_and_refused_forms_are_dutch(client: TestClient, users: User
     assert "the referral is at &#39;Requested&#39;; it cannot go to &#39;Done&#39;" in english[
         "refused referral step"].text
     assert "1 problem" in english["problems (error page)"].text
+    assert "This person has a support pathway already." in english["pathway exists"].text
     assert "the permit must be valid for at least 6 months (Directive" in english[
         "refused permit"].text
     assert "a password needs at least 12 characters" in english["password policy"].text

@@ -162,7 +162,7 @@ def _close_guard(state: PathwayState, event: Closed) -> str | None:
         return N_("a pathway is completed after long-term inclusion, or after return with at "
                   "least one follow-up in the country of origin")
     if reason is CloseReason.DECLINED and state.stage is not S.DECLINED:
-        return N_("'declined' closes only a pathway whose identification was declined")
+        return N_("'Not identified' closes only a pathway whose identification was declined")
     return None
 
 

@@ -31,8 +31,10 @@ from haven.referral import (
     ReferralStatus,
 )
 
-__all__ = ["error_text"]
+__all__ = ["PATHWAY_EXISTS", "error_text"]
 
+# What opening a pathway that exists already says (`open_pathway`'s one `Conflict`).
+PATHWAY_EXISTS = N_("This person has a support pathway already.")
 # The kinds `NotFound` names, as a noun in a sentence.
 KINDS = {
     "case": N_("case"),

@@ -45,6 +45,7 @@ from haven.registry import Transaction
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
 from haven.web._i18n import Translator, translator
+from haven.web._messages import PATHWAY_EXISTS
 from haven.web._referral_labels import (
     EVENT_FIELDS,
     EVENT_LABELS,
@@ -135,8 +136,8 @@ async def open_page(request: Request, info: SessionDep, victim_id: uuid.UUID) ->
         with registry_of(request).transaction(scope) as tx:
             open_pathway(tx, victim_id, on=on, reason=str(form.get("reason") or "").strip()
                          or N_("Opened without screening"))
-    except Conflict as error:
-        return _page(request, info, victim_id, errors={"_": [_.error(error)]}, failed="open",
+    except Conflict:  # the one conflict of opening: there is a pathway already
+        return _page(request, info, victim_id, errors={"_": [_(PATHWAY_EXISTS)]}, failed="open",
                      status_code=409)
     return _back(victim_id)
 

@@ -17,13 +17,14 @@ from starlette.datastructures import FormData
 
 from haven._text import N_
 from haven.access import Permission, can, record_scope
-from haven.exceptions import FieldProblem, HavenError, ValidationFailed
+from haven.exceptions import Conflict, FieldProblem, HavenError, ValidationFailed
 from haven.identification import Assessment, ChecklistKind, assess, checklists
 from haven.referral import open_pathway
 from haven.standard import Sex, VictimCreate, to_nested, validate_record
 from haven.web._auth import SessionDep
 from haven.web._deps import registry_of
 from haven.web._i18n import Translator, translator
+from haven.web._messages import PATHWAY_EXISTS
 from haven.web._render import render
 
 __all__ = ["router"]
@@ -168,7 +169,8 @@ async def open_from_screening(request: Request, info: SessionDep) -> Response:
         return _result(request, info, kinds, answers, age, result, values,
                        _errors(failure.problems, _), 422)
     except HavenError as error:  # a pathway exists already, no clocks for the country
+        message = _(PATHWAY_EXISTS) if isinstance(error, Conflict) else _.error(error)
         return _result(request, info, kinds, answers, age, result, values,
-                       {"record": [_.error(error)]}, error.status_code)
+                       {"record": [message]}, error.status_code)
     suffix = "?created=1" if new else ""
     return RedirectResponse(f"/victims/{victim_id}{suffix}#pathway", status_code=303)
