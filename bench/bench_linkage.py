@@ -30,6 +30,7 @@ import resource
 import sys
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -324,6 +325,8 @@ def bench_graph_attack(prepared: pa.Table, key: bytes) -> dict[str, Any]:
             ("control_name_only_plain", EncodingSpec(
                 bits=1024, balance=False, fields=(FieldWeight("name", 10),)),
              graph_matching_attack),
+            ("haven_attacker_knows_half_the_records", EncodingSpec(),
+             partial(graph_matching_attack, known=0.5)),
             ("haven_salted_by_year", salted, graph_matching_attack),
             ("haven_salted_by_year_groups_known", salted, grouped_graph_attack)):
         start = time.perf_counter()

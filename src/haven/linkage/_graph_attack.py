@@ -9,9 +9,9 @@ matching attacks of Vidanage, Ranbaduge, Christen and Schnell (2019, 2020):
 1. *Simulate*: encode the plaintext records under the same scheme with a key of its own.
    Dice between two encodings depends on what the two records share (q-grams, date digits,
    sex), hardly on the key, so the attacker's Dice graph is a noisy copy of the hub's.
-2. *Seed*: describe each node by its highest Dice scores (the profile of its neighbourhood)
-   and pair each encoding with the plaintext node of the nearest profile; the few mutual
-   pairs with the widest margin are the seeds.
+2. *Seed*: describe each node by the distribution of its Dice scores (quantiles and the
+   highest three) and pair each encoding with the plaintext node of the nearest profile;
+   the few mutual pairs with the widest margin are the seeds.
 3. *Propagate*: describe each node by its Dice to the seeds (centred, so that an offset of
    the key's collisions cancels) and pair nearest vectors again; the most confident mutual
    pairs become the next, twice as many, seeds, until every node is a seed. Against
@@ -88,9 +88,10 @@ def _squared(a: Matrix, b: Matrix, mask: Matrix | None = None) -> Matrix:
     if mask is None:
         out: Matrix = (a * a).sum(axis=1)[:, None] + (b * b).sum(axis=1)[None, :] - 2 * a @ b.T
         return out
-    used = np.maximum(mask.sum(axis=1), 1)[None, :]
+    used = mask.sum(axis=1)[None, :]
     total = (a * a) @ mask.T - 2 * a @ (mask * b).T + (mask * b * b).sum(axis=1)[None, :]
-    masked: Matrix = total / used
+    # A candidate without a seed of its salt cannot be compared: infinitely far.
+    masked: Matrix = np.where(used > 0, total / np.maximum(used, 1), np.inf).astype(np.float32)
     return masked
 
 
@@ -114,6 +115,21 @@ def _nearest(d2: Matrix, a_groups: Ints, b_groups: Ints
     return best, mutual, margin
 
 
+_QUANTILES = (0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998)
+
+
+def _profile(dice: Matrix, top: int) -> Matrix:
+    """Each node's Dice distribution: quantiles of its scores to the other nodes and its
+    `top` highest. Quantiles barely move when nodes are missing or the key changes; the
+    highest scores alone (tried first) seeded well on some keys and not at all on others."""
+    others = np.sort(dice - 2 * np.eye(len(dice), dtype=np.float32), axis=1)[:, 1:]
+    count = others.shape[1]
+    at = np.minimum((np.asarray(_QUANTILES) * count).astype(np.int64), count - 1)
+    out: Matrix = np.concatenate([others[:, at], others[:, count - top:][:, ::-1]],
+                                 axis=1).astype(np.float32)
+    return out
+
+
 def _centred(matrix: Matrix, columns: Ints) -> Matrix:
     part = matrix[:, columns]
     out: Matrix = part - part.mean(axis=1, keepdims=True)
@@ -121,8 +137,8 @@ def _centred(matrix: Matrix, columns: Ints) -> Matrix:
 
 
 def graph_matching_attack(bits: Bits, prepared: pa.Table, spec: EncodingSpec | None = None,
-                          *, profile: int = 10, first_seeds: int = 20, rounds: int = 12,
-                          attacker_key: bytes | None = None) -> tuple[
+                          *, profile: int = 3, first_seeds: int = 20, rounds: int = 12,
+                          known: float = 1.0, attacker_key: bytes | None = None) -> tuple[
                               npt.NDArray[np.bool_], GraphAttackReport]:
     """Which records the graph matching attack re-identifies.
 
@@ -131,9 +147,11 @@ def graph_matching_attack(bits: Bits, prepared: pa.Table, spec: EncodingSpec | N
         prepared: the plaintext of the same records (`prepare`); row i is record i's truth.
             The attacker sees it only as a set: it is shuffled and deduplicated first.
         spec: the encoding scheme (public: every export names it).
-        profile: Dice scores per node in the seeding profile.
+        profile: highest Dice scores per node in the seeding profile (beside quantiles).
         first_seeds: seeds of the first propagation round; doubled every round.
         rounds: propagation rounds at most.
+        known: share of the records whose plaintext the attacker holds (a random part;
+            the rest it can only mistake for someone it knows).
         attacker_key: the attacker's own key (random when not given).
     """
     spec = spec or EncodingSpec()
@@ -143,7 +161,7 @@ def graph_matching_attack(bits: Bits, prepared: pa.Table, spec: EncodingSpec | N
         return np.zeros(n, dtype=bool), GraphAttackReport(n, 0, 0.0, 0)
     rng = np.random.default_rng(int.from_bytes(hashlib.sha256(
         attacker_key or b"attacker").digest()[:8], "little"))
-    plain_rows = rng.permutation(n)
+    plain_rows = rng.permutation(n)[:max(3, round(known * n))]
     plain_ids = [truth[int(r)] for r in plain_rows]
     simulated = encode_prepared(prepared.take(pa.array(plain_rows)),
                                 attacker_key or rng.bytes(32), spec)
@@ -158,11 +176,9 @@ def graph_matching_attack(bits: Bits, prepared: pa.Table, spec: EncodingSpec | N
         return_inverse=True)[1].reshape(-1)
     hub = _dice_matrix(bits)
     sim = _dice_matrix(simulated)
-    top = min(profile, n - 1)
-    guess, mutual, margin = _nearest(_squared(
-        -np.sort(-(hub - 2 * np.eye(n, dtype=np.float32)), axis=1)[:, :top],
-        -np.sort(-(sim - 2 * np.eye(n, dtype=np.float32)), axis=1)[:, :top]),
-        hub_groups, plain_groups)
+    top = min(profile, len(plain_rows) - 1)
+    guess, mutual, margin = _nearest(_squared(_profile(hub, top), _profile(sim, top)),
+                                     hub_groups, plain_groups)
     seeds = _confident(mutual, margin, first_seeds)
     precision = float(np.mean([truth[int(s)] == plain_ids[int(guess[s])] for s in seeds]))
     size = first_seeds
@@ -174,7 +190,7 @@ def graph_matching_attack(bits: Bits, prepared: pa.Table, spec: EncodingSpec | N
         guess, mutual, margin = _nearest(
             _squared(_centred(hub, seeds), _centred(sim, guess[seeds]), mask),
             hub_groups, plain_groups)
-        if len(seeds) >= n:
+        if len(seeds) >= min(n, len(plain_rows)):
             break
         size = min(2 * size, n)
         seeds = _confident(mutual, margin, size)
