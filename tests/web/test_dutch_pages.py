@@ -10,7 +10,7 @@ value), without scripts, styles, form values or the seeded data values.
 A page's English words are the words of the catalog's English msgids that no Dutch
 translation uses (plus a few common English words). A Dutch page must have none; the same
 page in English must have some, so the check cannot pass by reading nothing, and a catalog
-with one translation taken out makes it fail (the last test).
+with one translation taken out makes it fail (`test_a_translation_taken_out_is_found`).
 """
 
 from __future__ import annotations
@@ -369,6 +369,10 @@ def _refusals(client: TestClient, users: Users, world: dict[str, Any], locale: s
     answers["password policy"] = _form(manager, page, "/admin/users", [
         ("organisation_id", str(users.org.id)), ("username", f"{locale}new"),
         ("display_name", "Nieuw"), ("password", "kort"), ("roles", "case_worker")])
+    answers["user name taken"] = _form(manager, page, "/admin/users", [
+        ("organisation_id", str(users.org.id)), ("username", "worker"),
+        ("display_name", "Nieuw"), ("password", "een lang genoeg wachtwoord"),
+        ("roles", "case_worker")])
     answers["request not valid"] = _form(manager, page, f"/admin/users/{uuid.UUID(int=3)}",
                                          [("action", "wipe")])
     stranger = TestClient(client.app)
@@ -398,7 +402,8 @@ def _refusals(client: TestClient, users: Users, world: dict[str, Any], locale: s
 EXPECTED = {"not found": 404, "not allowed": 403, "csrf": 403, "form with problems": 422,
             "refused step": 409, "refused permit": 409, "refused referral step": 409,
             "problems (error page)": 422, "pathway exists": 409,
-            "password policy": 422, "request not valid": 422, "logged out": 401,
+            "password policy": 422, "user name taken": 422, "request not valid": 422,
+            "logged out": 401,
             "log-in form expired": 403, "log-in page": 200, "wrong password": 401,
             "screening result": 200, "victim registered": 200}
 
@@ -421,6 +426,7 @@ def test_error_pages_and_refused_forms_are_dutch(client: TestClient, users: User
     assert "the permit must be valid for at least 6 months (Directive" in english[
         "refused permit"].text
     assert "a password needs at least 12 characters" in english["password policy"].text
+    assert "This user name is taken" in english["user name taken"].text
     silent = [name for name, response in english.items()
               if not english_in(response.text, vocabulary, data)]
     assert not silent, f"the check finds no English on these English pages: {silent}"
@@ -547,3 +553,27 @@ def test_every_form_sent_empty_answers_in_dutch(client: TestClient, users: Users
                  if (found := english_in(html, vocabulary, data))}
     assert not leftovers, f"English after Dutch forms of a {role.value}: " + "".join(
         f"\n{form}:\n    " + "\n    ".join(lines) for form, lines in leftovers.items())
+
+
+def test_error_messages_are_worded_for_each_language() -> None:
+    from haven.exceptions import Conflict, FieldProblem, NotFound, PermissionDenied
+    from haven.exceptions import ValidationFailed as Failed
+    from haven.referral import ForbiddenTransition
+    from haven.web._i18n import translator
+
+    en, nl = translator("en"), translator("nl")
+    problems = Failed([FieldProblem(None, "sex", "Field required", code="missing")] * 2)
+    assert (en.error(problems), nl.error(problems)) == ("2 problems", "2 problemen")
+    missing = NotFound("victim", 7)
+    assert (en.error(missing), nl.error(missing)) == ("No victim with id 7.",
+                                                      "Geen slachtoffer met id 7.")
+    # An unmarked English message: as it is in English, its kind's general text in Dutch.
+    stale = Conflict("case 7 was changed meanwhile; reload it")
+    assert en.error(stale) == str(stale)
+    assert nl.error(stale).startswith("Dit is intussen gewijzigd")
+    assert nl.error(PermissionDenied()) == "Dit mag u met uw rol niet doen."  # no header
+    refused = ForbiddenTransition("referral", 7, "done", "requested",
+                                  "the referral is at '{current}'; it cannot go to '{to}'",
+                                  current="requested", to="done")
+    assert en.error(refused) == "the referral is at 'Requested'; it cannot go to 'Done'"
+    assert nl.error(refused) == "de verwijzing staat op 'Aangevraagd' en kan niet naar 'Afgerond'"

@@ -191,6 +191,12 @@ def test_login_page_shows_no_text_from_the_address(client: TestClient) -> None:
     assert "identity provider" in client.get("/login?error=oidc").text
 
 
+def test_organisations_page_shows_no_text_from_the_address(
+        login: Callable[[str], TestClient]) -> None:
+    page = login("sysadmin").get("/admin/organisations?error=Call+0900-FAKE+now")
+    assert page.status_code == 200 and "0900-FAKE" not in page.text
+
+
 def test_suspect_and_case_edits(login: Callable[[str], TestClient]) -> None:
     browser = login("worker")
     _post_form(browser, "/victims/new", VALID)

@@ -89,9 +89,10 @@ def error_text(error: HavenError, gettext: Callable[[str], str],
         return gettext(N_("No %(kind)s with id %(id)s.")) % {
             "kind": gettext(KINDS[error.kind]), "id": error.record_id}
     message = str(error)
-    translated = gettext(message)
-    if translated != message or english:
-        return translated
+    if message:  # gettext("") would be the catalog's header
+        translated = gettext(message)
+        if translated != message or english:
+            return translated
     general = next((text for kind, text in GENERAL if isinstance(error, kind)), _FALLBACK)
     return gettext(general)
 

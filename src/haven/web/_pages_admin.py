@@ -21,7 +21,7 @@ from haven.access import (
     can,
     record_scope,
 )
-from haven.exceptions import FieldProblem, HavenError, ValidationFailed
+from haven.exceptions import Conflict, FieldProblem, HavenError, ValidationFailed
 from haven.registry import export_records, export_xlsx
 from haven.registry._export import MIN_EXPORT_PASSWORD
 from haven.standard import OrganisationCreate, OrganisationType, validate_record
@@ -39,6 +39,8 @@ FIELD_LABELS = {"username": N_("User name"), "display_name": N_("Name"),
                 "password": N_("Password"), "roles": N_("Roles"), "locale": N_("Language"),
                 "code": N_("Code"), "name": N_("Name"), "country": N_("Country"),
                 "type": N_("Type")}
+
+USERNAME_TAKEN = N_("This user name is taken; choose another.")
 
 
 def _problems_text(problems: tuple[FieldProblem, ...], _: Translator) -> str:
@@ -80,6 +82,9 @@ async def create_user(request: Request, info: SessionDep) -> Response:
     except PasswordRefused as error:
         message = _problems_text((error.problem,), translator(info.principal.locale))
         return _users_page(request, info, organisation_id, message, 422)
+    except Conflict:  # the one conflict of creating a user
+        return _users_page(request, info, organisation_id,
+                           translator(info.principal.locale)(USERNAME_TAKEN), 422)
     except HavenError as error:
         if error.status_code == 403:
             raise
@@ -99,10 +104,15 @@ def change_user(request: Request, info: SessionDep, user_id: uuid.UUID,
 
 # -- organisations ------------------------------------------------------------------------------
 @router.get("/admin/organisations", response_class=HTMLResponse)
-def organisations(request: Request, info: SessionDep, error: str | None = None
-                  ) -> HTMLResponse:
+def organisations(request: Request, info: SessionDep) -> HTMLResponse:
+    return _organisations_page(request, info)
+
+
+def _organisations_page(request: Request, info: SessionDep, error: str | None = None,
+                        status_code: int = 200) -> HTMLResponse:
+    # `error` is never read from the address: a link must not put its own text on the page.
     authorize(info.principal, Permission.MANAGE_ORGANISATIONS)
-    return render(request, "organisations.html", info,
+    return render(request, "organisations.html", info, status_code=status_code,
                   organisations=registry_of(request).holdings(), types=list(OrganisationType),
                   error=error)
 
@@ -119,7 +129,7 @@ def create_organisation(
         registry_of(request).create_organisation(scope, record)
     except ValidationFailed as failure:
         message = _problems_text(failure.problems, translator(info.principal.locale))
-        return organisations(request, info, error=message)
+        return _organisations_page(request, info, error=message, status_code=422)
     return RedirectResponse("/admin/organisations", status_code=303)
 
 
