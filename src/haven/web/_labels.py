@@ -13,6 +13,7 @@ from haven.access import Role
 from haven.standard import (
     AgeBand,
     AgeGroup,
+    DocumentKind,
     ExploitationForm,
     IdentificationStatus,
     IsicSection,
@@ -84,6 +85,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "online_dating": N_("Dating app or site"), "online_messaging": N_("Messaging app"),
         "abduction": N_("Abduction"), "sold_by_family": N_("Sold by family"),
         "other": N_("Other"), "unknown": N_("Unknown"),
+    },
+    DocumentKind: {
+        "passport": N_("Passport"), "id_card": N_("Identity card"),
+        "residence_permit": N_("Residence permit"), "driving_licence": N_("Driving licence"),
+        "work_permit": N_("Work permit"), "birth_certificate": N_("Birth certificate"),
+        "other": N_("Other"),
     },
     # The bands themselves are figures ("18-20"); only "unknown" is a word.
     AgeBand: {"unknown": N_("Unknown")},

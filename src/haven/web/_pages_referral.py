@@ -43,6 +43,7 @@ from haven.standard import (
     IDENTIFYING_FIELDS,
     AgeBand,
     AgeGroup,
+    DocumentKind,
     ExploitationForm,
     IdentificationStatus,
     MeansOfControl,
@@ -66,7 +67,7 @@ router.include_router(_pages_services.router)
 
 _CODES: dict[str, Any] = {"sex": Sex, "identification_status": IdentificationStatus,
                           "age_group": AgeGroup, "age_band": AgeBand,
-                          "means_of_control": MeansOfControl,
+                          "means_of_control": MeansOfControl, "documents": DocumentKind,
                           "vulnerabilities": Vulnerability, "exploitation": ExploitationForm}
 
 
