@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, event, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,7 +24,7 @@ from haven.registry._database import migrate as run_migrations
 from haven.registry._grants import GrantStore
 from haven.registry._rotation import RotationReport, rebuild_index, rotate_key
 from haven.registry._scope import AdminScope, Scope
-from haven.registry._stores import SuspectStore, VictimStore
+from haven.registry._stores import SuspectStore, VictimStore, flush_tokens
 from haven.registry._tables import (
     CaseRow,
     IdentityRow,
@@ -69,6 +69,8 @@ class Registry:
         self.audit_log = AuditLog(keys)
         self.audit_anchor = audit_anchor
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Blind-index rows are queued by the stores and written in one statement.
+        event.listen(self._sessions, "before_commit", flush_tokens)
 
     @classmethod
     def open(cls, settings: Settings, *, initialise: bool = False, demo_key: bool = False

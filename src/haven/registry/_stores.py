@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -149,12 +149,34 @@ def _validated(schema: type[BaseModel], data: Mapping[str, Any], record_id: obje
 ErasedPart = Literal["identity", "record"]
 
 
+_PENDING_TOKENS = "haven.pending_tokens"
+
+
 def index_rows(keys: KeyRing, kind: str, record_id: uuid.UUID, organisation_id: uuid.UUID,
-               identifying: IdentifyingData) -> list[IdentityTokenRow]:
-    """The blind-index rows of one identity (`_name_index.py`)."""
+               identifying: IdentifyingData) -> list[dict[str, Any]]:
+    """The blind-index rows of one identity (`_name_index.py`), as plain values."""
     tokens = {keys.blind_token(v) for v in index_values(identifying)}
-    return [IdentityTokenRow(record_id=record_id, token=t, record_kind=kind,
-                             organisation_id=organisation_id) for t in sorted(tokens)]
+    return [{"record_id": record_id, "token": t, "record_kind": kind,
+             "organisation_id": organisation_id} for t in sorted(tokens)]
+
+
+def queue_tokens(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Queue index rows for one executemany before the transaction commits: an ORM object
+    per token made imports half as fast (profiled: 14,000 objects for 2,000 records)."""
+    session.info.setdefault(_PENDING_TOKENS, []).extend(rows)
+
+
+def unqueue_tokens(session: Session, record_id: uuid.UUID) -> None:
+    pending = session.info.get(_PENDING_TOKENS)
+    if pending:
+        pending[:] = [r for r in pending if r["record_id"] != record_id]
+
+
+def flush_tokens(session: Session) -> None:
+    """Write the queued index rows (the registry calls this before every commit)."""
+    pending = session.info.pop(_PENDING_TOKENS, None)
+    if pending:
+        session.execute(insert(IdentityTokenRow), pending)
 
 
 def reindex(session: Session, keys: KeyRing, identities: Sequence[IdentityRow],
@@ -170,9 +192,9 @@ def reindex(session: Session, keys: KeyRing, identities: Sequence[IdentityRow],
     session.execute(delete(IdentityTokenRow).where(IdentityTokenRow.record_id.in_(ids)))
     for row, plaintext in zip(identities, plaintexts, strict=True):
         if row.record_id in owner:
-            session.add_all(index_rows(keys, row.record_kind, row.record_id,
-                                       owner[row.record_id],
-                                       IdentifyingData.model_validate_json(plaintext)))
+            queue_tokens(session, index_rows(keys, row.record_kind, row.record_id,
+                                             owner[row.record_id],
+                                             IdentifyingData.model_validate_json(plaintext)))
 
 
 def identity_associated(kind: str, record_id: uuid.UUID) -> bytes:
@@ -225,11 +247,12 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
         if identifying is not None and not identifying.is_empty():
             self._session.add(IdentityRow(record_id=record_id, record_kind=self.kind,
                                           ciphertext=self._ciphertext(record_id, identifying)))
-            self._session.add_all(index_rows(self._keys, self.kind, record_id,
-                                             self._scope.organisation_id, identifying))
+            queue_tokens(self._session, index_rows(self._keys, self.kind, record_id,
+                                                   self._scope.organisation_id, identifying))
 
     def _write_identity(self, record_id: uuid.UUID, identifying: IdentifyingData | None) -> None:
         existing = self._session.get(IdentityRow, record_id)
+        unqueue_tokens(self._session, record_id)
         self._session.execute(delete(IdentityTokenRow).where(
             IdentityTokenRow.record_id == record_id))
         if identifying is None or identifying.is_empty():
@@ -240,8 +263,8 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
             self._add_identity(record_id, identifying)
         else:
             existing.ciphertext = self._ciphertext(record_id, identifying)
-            self._session.add_all(index_rows(self._keys, self.kind, record_id,
-                                             self._scope.organisation_id, identifying))
+            queue_tokens(self._session, index_rows(self._keys, self.kind, record_id,
+                                                   self._scope.organisation_id, identifying))
 
     def _read_identity(self, record_id: uuid.UUID) -> IdentifyingData | None:
         row = self._session.get(IdentityRow, record_id)
@@ -426,6 +449,7 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
         if missing is not None:
             raise NotFound(self.kind, missing)
         counts = {i: dict((context or {}).get(i, {})) for i in ids}
+        flush_tokens(self._session)
         self._count_and_delete(counts, IdentityRow.record_id, "identities")
         self._count_and_delete(counts, IdentityTokenRow.record_id, "identity_tokens")
         if part == "record":
@@ -473,6 +497,7 @@ class _PersonStore(_Audited, Generic[CreateT, RowT, PublicT, DetailT]):
         if not any(v.startswith("n:") for v in values):
             return []
         tokens = sorted({self._keys.blind_token(v) for v in values})
+        flush_tokens(self._session)  # records created earlier in this transaction
         matching = (select(IdentityTokenRow.record_id)
                     .where(IdentityTokenRow.organisation_id == self._scope.organisation_id,
                            IdentityTokenRow.record_kind == self.kind,
