@@ -167,7 +167,7 @@ def english_in(html: str, vocabulary: frozenset[str], data: tuple[str, ...] = ()
 # -- a populated installation ---------------------------------------------------------------
 
 # Seeded values are data, not UI text: the check leaves them out.
-DATA = ("V-NL-1", "V-NL-2", "V-NL-3", "V-NL-4", "IND", "S-NL-1", "Z-NL-1", "Opvanghuis Zonnebloem",
+DATA = ("V-NL-1", "V-NL-2", "V-NL-3", "V-NL-4", "IND", "PL-7", "S-NL-1", "Z-NL-1", "Opvanghuis Zonnebloem",
         "Casa Speranta", "Haven RO", "haven.example.ro", "ro-haven", "test-haven",
         "Ioana-Maria", "Zăvoianu", "Roxy", "Dragomir", "Pârvulescu", "gesignaleerd",
         "Organisation nl-police", "Organisation ro-ngo", "Test Haven", "admin:test",
@@ -219,7 +219,8 @@ def world(client: TestClient, users: Users, registry: Registry, org: Organisatio
             "identifying": {"given_names": "Dragomir", "family_name": "Pârvulescu"}}))
         tx.cases.create(validate_record(CaseCreate, {
             "external_id": "Z-NL-1", "opened_on": today.isoformat(), "victims": ["V-NL-1"],
-            "suspects": ["S-NL-1"], "route": [{"kind": "recruitment", "country": "RO"}]}))
+            "suspects": ["S-NL-1"], "route": [{"kind": "recruitment", "country": "RO"}],
+            "references": [{"system": "police", "reference": "PL-7", "country": "NL"}]}))
         pathway = open_pathway(tx, first.id, on=today, reason="gesignaleerd")
         consent_to(tx, pathway.id, organisation=other_org.id)
         consent_to(tx, pathway.id, installation="ro-haven")

@@ -14,6 +14,7 @@ from haven.standard import (
     AgeBand,
     AgeGroup,
     DocumentKind,
+    ExternalSystem,
     ExploitationForm,
     IdentificationStatus,
     IsicSection,
@@ -85,6 +86,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "online_dating": N_("Dating app or site"), "online_messaging": N_("Messaging app"),
         "abduction": N_("Abduction"), "sold_by_family": N_("Sold by family"),
         "other": N_("Other"), "unknown": N_("Unknown"),
+    },
+    ExternalSystem: {
+        "police": N_("Police"), "prosecution": N_("Public prosecution"), "court": N_("Court"),
+        "labour_inspectorate": N_("Labour inspectorate"),
+        "immigration": N_("Immigration service"), "ngo": N_("NGO"), "europol": N_("Europol"),
+        "eurojust": N_("Eurojust"), "other": N_("Other"),
     },
     DocumentKind: {
         "passport": N_("Passport"), "id_card": N_("Identity card"),
