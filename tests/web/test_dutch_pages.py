@@ -167,8 +167,9 @@ def english_in(html: str, vocabulary: frozenset[str], data: tuple[str, ...] = ()
 # -- a populated installation ---------------------------------------------------------------
 
 # Seeded values are data, not UI text: the check leaves them out.
-DATA = ("V-NL-1", "V-NL-2", "V-NL-3", "V-NL-4", "IND", "PL-7", "S-NL-1", "Z-NL-1", "Opvanghuis Zonnebloem",
-        "Casa Speranta", "Haven RO", "haven.example.ro", "ro-haven", "test-haven",
+DATA = ("V-NL-1", "V-NL-2", "V-NL-3", "V-NL-4", "IND", "PL-7", "S-NL-1", "Z-NL-1",
+        "Opvanghuis Zonnebloem", "Casa Speranta", "Haven RO", "haven.example.ro", "ro-haven",
+        "test-haven",
         "Ioana-Maria", "Zăvoianu", "Roxy", "Dragomir", "Pârvulescu", "gesignaleerd",
         "Organisation nl-police", "Organisation ro-ngo", "Test Haven", "admin:test",
         "user:seed", "Test",
