@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
@@ -9,7 +10,9 @@ from typing import Annotated, Generic, Literal, TypeVar
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from haven._text import N_
 from haven.access import Permission, Principal, record_scope
+from haven.exceptions import FieldProblem, ValidationFailed
 from haven.registry import Page, VictimFilter
 from haven.retention import ErasureReason, RecordKind, erase_record
 from haven.standard import (
@@ -128,18 +131,28 @@ def list_victims(
         return PageOut.of(tx.victims.page(filters, offset=offset, limit=limit))
 
 
-NameQuery = Annotated[str, Query(min_length=2, max_length=200)]
-BirthQuery = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}-\d{2})?$")]
+# Query parameters are checked after the permission and the scope, so that a caller who may
+# not search or erase learns nothing more than 403/404 (tests/web/test_security.py sweeps).
+NameQuery = Annotated[str, Query(max_length=200)]
+BirthQuery = Annotated[str | None, Query(max_length=10)]
+
+
+def _problem(field: str, reason: str) -> ValidationFailed:
+    return ValidationFailed([FieldProblem(None, field, reason, code="missing")])
 
 
 @router.get("/victims/by-name")
-def find_victims_by_name(request: Request, principal: PrincipalDep, name: NameQuery,
+def find_victims_by_name(request: Request, principal: PrincipalDep, name: NameQuery = "",
                          date_of_birth: BirthQuery = None, limit: Limit = 50
                          ) -> list[VictimPublic]:
     """Own records whose identity holds every part of `name` (any order, script or common
     romanisation; aliases count) and, if given, that birth date or year. Uses the blind
     index, decrypts nothing; needs the identifying permission; audited without the query."""
     scope = record_scope(principal, Permission.READ_IDENTIFYING)
+    if len(name.strip()) < 2:
+        raise _problem("name", N_("give at least two letters of a name"))
+    if date_of_birth and not re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", date_of_birth):
+        raise _problem("date_of_birth", N_("give a year (1998) or a full date (1998-04-17)"))
     with registry_of(request).transaction(scope) as tx:
         return tx.victims.search_identifying(name, date_of_birth=date_of_birth, limit=limit)
 
@@ -183,9 +196,13 @@ class ErasureOut(BaseModel):
 
 
 def _erase(request: Request, principal: Principal, kind: RecordKind, record_id: uuid.UUID,
-           reason: ErasureReason, identity_only: bool) -> ErasureOut:
+           reason: ErasureReason | None, identity_only: bool) -> ErasureOut:
     scope = record_scope(principal, Permission.ERASE_RECORDS)
     registry = registry_of(request)
+    with registry.transaction(scope) as tx:
+        (tx.victims if kind == "victim" else tx.suspects).get(record_id)  # 404 first
+    if reason is None:
+        raise _problem("reason", N_("say why: request, error, order or retention"))
     with registry.transaction(scope) as tx:
         erased = erase_record(tx, kind, record_id, reason=reason,
                               part="identity" if identity_only else "record")
@@ -195,7 +212,7 @@ def _erase(request: Request, principal: Principal, kind: RecordKind, record_id: 
 
 @router.delete("/victims/{victim_id}")
 def erase_victim(request: Request, principal: PrincipalDep, victim_id: uuid.UUID,
-                 reason: Annotated[ErasureReason, Query()],
+                 reason: Annotated[ErasureReason | None, Query()] = None,
                  identity_only: Annotated[bool, Query()] = False) -> ErasureOut:
     """Erase the record for good (or only its identifying data): pathway, grants and case
     links go with it; needs `erase_records`; audited with the reason, never a value."""
@@ -244,7 +261,7 @@ def update_suspect(request: Request, principal: PrincipalDep, suspect_id: uuid.U
 
 @router.delete("/suspects/{suspect_id}")
 def erase_suspect(request: Request, principal: PrincipalDep, suspect_id: uuid.UUID,
-                  reason: Annotated[ErasureReason, Query()],
+                  reason: Annotated[ErasureReason | None, Query()] = None,
                   identity_only: Annotated[bool, Query()] = False) -> ErasureOut:
     """Erase the record for good (or only its identifying data) with its case links."""
     return _erase(request, principal, "suspect", suspect_id, reason, identity_only)

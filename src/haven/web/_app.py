@@ -20,6 +20,7 @@ from haven.web import (
     _api,
     _pages,
     _pages_admin,
+    _pages_identity,
     _pages_partners,
     _pages_records,
     _pages_referral,
@@ -76,6 +77,7 @@ def create_app(registry: Registry, settings: Settings, *,
     app.include_router(referral_api.router)
     referral_api.configure(app, registry, transnational)
     app.include_router(_pages.router)
+    app.include_router(_pages_identity.router)  # before /victims/{id}: /victims/find
     app.include_router(_pages_records.router)
     app.include_router(_pages_admin.router)
     app.include_router(_pages_referral.router)
