@@ -11,8 +11,6 @@ ciphertexts in memory (AES-256-GCM through `cryptography`), with no database at 
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -22,7 +20,7 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_registry import _database, _victims_file
+from bench_registry import _database, bench_main
 from haven.registry import AdminScope, Registry, Scope, import_file
 from haven.registry._stores import identity_associated
 from haven.registry._tables import IdentityRow
@@ -58,26 +56,10 @@ def _run(backend: str, path: Path) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--backends", default="sqlite,postgres")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as work:
-        path = _victims_file(args.rows, Path(work))
-        print(f"victims with identities: {args.rows}; runs: {args.repeat} (medians)\n")
-        print("| backend | rotation, identities/s | crypto floor, identities/s "
-              "| rotation / floor time |")
-        print("|---|---|---|---|")
-        for backend in args.backends.split(","):
-            seconds, floors, n = [], [], 0
-            for _ in range(args.repeat):
-                s, f, n = _run(backend, path)
-                seconds.append(s)
-                floors.append(f)
-            s, f = statistics.median(seconds), statistics.median(floors)
-            print(f"| {backend} | {n / s:,.0f} | {n / f:,.0f} | {s / f:.1f}x |")
-            sys.stdout.flush()
+    bench_main(__doc__ or "", ["backend", "rotation, identities/s", "crypto floor, identities/s",
+                               "rotation / floor time"], _run,
+               lambda _, rows, m: [f"{m[2] / m[0]:,.0f}", f"{m[2] / m[1]:,.0f}",
+                                   f"{m[0] / m[1]:.1f}x"])
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import Column, MetaData, String, Table, create_engine, text
@@ -114,8 +114,11 @@ def _baseline_insert(backend: str, path: Path) -> float:
     return seconds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_main(doc: str, header: list[str], measure: Callable[[str, Path], Sequence[float]],
+               row: Callable[[str, int, list[float]], list[str]]) -> None:
+    """The registry benches' shared command line: --rows, --repeat, --backends; one table
+    row per backend from the medians of `measure`'s figures over the repeated runs."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgres")
@@ -123,21 +126,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         path = _victims_file(args.rows, Path(work))
         print(f"victim rows: {args.rows}, runs: {args.repeat} (medians)\n")
-        print("| backend | Haven import rows/s | baseline insert rows/s | Haven / baseline time "
-              "| audit verify entries/s |")
-        print("|---|---|---|---|---|")
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
         for backend in args.backends.split(","):
-            haven, verify, base = [], [], []
-            entries = 0
-            for _ in range(args.repeat):
-                seconds, verify_seconds, entries = _haven_import(backend, path)
-                haven.append(seconds)
-                verify.append(verify_seconds)
-                base.append(_baseline_insert(backend, path))
-            h, b, v = (statistics.median(x) for x in (haven, base, verify))
-            print(f"| {backend} | {args.rows / h:,.0f} | {args.rows / b:,.0f} | {h / b:.1f}x "
-                  f"| {entries / v:,.0f} |")
+            runs = [measure(backend, path) for _ in range(args.repeat)]
+            medians = [statistics.median(column) for column in zip(*runs, strict=True)]
+            print("| " + " | ".join([backend, *row(backend, args.rows, medians)]) + " |")
             sys.stdout.flush()
+
+
+def _measure(backend: str, path: Path) -> tuple[float, float, float, float]:
+    seconds, verify_seconds, entries = _haven_import(backend, path)
+    return seconds, verify_seconds, entries, _baseline_insert(backend, path)
+
+
+def main() -> None:
+    bench_main(__doc__ or "", ["backend", "Haven import rows/s", "baseline insert rows/s",
+                               "Haven / baseline time", "audit verify entries/s"], _measure,
+               lambda _, rows, m: [f"{rows / m[0]:,.0f}", f"{rows / m[3]:,.0f}",
+                                   f"{m[0] / m[3]:.1f}x", f"{m[2] / m[1]:,.0f}"])
 
 
 if __name__ == "__main__":

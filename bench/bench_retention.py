@@ -15,8 +15,6 @@ removing those rows from that database at all. Runs alternate Haven and baseline
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -27,7 +25,7 @@ from sqlalchemy import delete, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_registry import _database, _victims_file  # the same data and databases
+from bench_registry import _database, bench_main  # the same data and databases
 from haven.registry import AdminScope, Registry, Scope, import_file
 from haven.registry._tables import IdentityRow, VictimRow
 from haven.retention import RetentionPolicy, due_for_erasure, enforce
@@ -89,30 +87,17 @@ def _baseline(backend: str, path: Path) -> float:
     return seconds
 
 
+def _measure(backend: str, path: Path) -> tuple[float, float, float, float]:
+    due, erase, erased = _haven(backend, path)
+    return due, erase, erased, _baseline(backend, path)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--backends", default="sqlite,postgres")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as work:
-        path = _victims_file(args.rows, Path(work))
-        print(f"victims: {args.rows}, half of them due; runs: {args.repeat} (medians)\n")
-        print("| backend | due_for_erasure, records/s | Haven erasure + compaction, "
-              "records/s | baseline delete, records/s | Haven / baseline time |")
-        print("|---|---|---|---|---|")
-        for backend in args.backends.split(","):
-            due, erase, base = [], [], []
-            erased = 0
-            for _ in range(args.repeat):
-                d, e, erased = _haven(backend, path)
-                due.append(d)
-                erase.append(e)
-                base.append(_baseline(backend, path))
-            d, e, b = (statistics.median(x) for x in (due, erase, base))
-            print(f"| {backend} | {args.rows / d:,.0f} | {erased / e:,.0f} | {erased / b:,.0f} "
-                  f"| {e / b:.1f}x |")
-            sys.stdout.flush()
+    bench_main(__doc__ or "", ["backend", "due_for_erasure, records/s",
+                               "Haven erasure + compaction, records/s",
+                               "baseline delete, records/s", "Haven / baseline time"], _measure,
+               lambda _, rows, m: [f"{rows / m[0]:,.0f}", f"{m[2] / m[1]:,.0f}",
+                                   f"{m[2] / m[3]:,.0f}", f"{m[1] / m[3]:.1f}x"])
 
 
 if __name__ == "__main__":
