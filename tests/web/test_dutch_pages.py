@@ -28,7 +28,7 @@ import pytest
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
-from factories import FAST_LOGIN, victim
+from factories import victim
 from haven.access import Role
 from haven.config import Settings
 from haven.referral import (
@@ -40,7 +40,6 @@ from haven.referral import (
     ReflectionStarted,
     ResidencePermitGranted,
     ServiceCreate,
-    add_partner,
     add_service,
     open_pathway,
     record,
@@ -49,12 +48,11 @@ from haven.referral import (
 )
 from haven.registry import Registry, Scope
 from haven.standard import CaseCreate, OrganisationPublic, SuspectCreate, validate_record
-from haven.web import create_app
 from haven.web._i18n import LOCALES_DIR
 from haven.web._labels import LABELS
 from referral.support import consent_to
-from web.conftest import Users, csrf_of, inbox_settings
-from web.test_transnational_pages import Partner
+from web.conftest import Users, csrf_of
+from web.test_transnational_pages import Partner, transnational_client
 
 # -- what counts as English ---------------------------------------------------------------
 
@@ -189,12 +187,7 @@ def partner(tmp_path: Path) -> Iterator[Partner]:
 @pytest.fixture
 def client(registry: Registry, app_settings: Settings, org: OrganisationPublic,
            tmp_path: Path, partner: Partner) -> TestClient:
-    app = create_app(registry, app_settings, login_policy=FAST_LOGIN,
-                     transnational=inbox_settings(org, tmp_path))
-    app.state.transnational_deliverer = partner
-    add_partner(registry, partner.card, actor="admin:test")
-    add_partner(partner.registry, app.state.transnational_card, actor="admin:ro")
-    return TestClient(app)
+    return transnational_client(registry, app_settings, org, tmp_path, partner)
 
 
 @pytest.fixture

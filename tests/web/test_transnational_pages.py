@@ -78,9 +78,8 @@ def partner(tmp_path: Path) -> Iterator[Partner]:
     ro.registry.close()
 
 
-@pytest.fixture
-def client(registry: Registry, app_settings: Settings, org: OrganisationPublic,
-           tmp_path: Path, partner: Partner) -> TestClient:
+def transnational_client(registry: Registry, app_settings: Settings, org: OrganisationPublic,
+                         tmp_path: Path, partner: Partner) -> TestClient:
     """The app with transnational referral on; it and "ro-haven" know each other."""
     app = create_app(registry, app_settings, login_policy=FAST_LOGIN,
                      transnational=inbox_settings(org, tmp_path))
@@ -88,6 +87,12 @@ def client(registry: Registry, app_settings: Settings, org: OrganisationPublic,
     add_partner(registry, partner.card, actor="admin:test")
     add_partner(partner.registry, app.state.transnational_card, actor="admin:ro")
     return TestClient(app)
+
+
+@pytest.fixture
+def client(registry: Registry, app_settings: Settings, org: OrganisationPublic,
+           tmp_path: Path, partner: Partner) -> TestClient:
+    return transnational_client(registry, app_settings, org, tmp_path, partner)
 
 
 def _post(browser: TestClient, url: str, page: str,
