@@ -20,21 +20,16 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_registry import _database, bench_main
-from haven.registry import AdminScope, Registry, Scope, import_file
+from bench_registry import _database, bench_main, imported
 from haven.registry._stores import identity_associated
 from haven.registry._tables import IdentityRow
-from haven.standard import OrganisationCreate
 
 
 def _run(backend: str, path: Path) -> tuple[float, float, int]:
     with tempfile.TemporaryDirectory() as home:
         settings, drop = _database(backend, Path(home))
         try:
-            registry = Registry.open(settings, initialise=True)
-            org = registry.create_organisation(AdminScope("bench"), OrganisationCreate(
-                name="Bench", country="NL", type="police", code="bench"))
-            import_file(registry, Scope("bench", org.id), path, "victim")
+            registry, _ = imported(settings, path)
             with registry.session() as session:
                 rows = [(r.record_kind, r.record_id, r.ciphertext)
                         for r in session.scalars(select(IdentityRow))]

@@ -72,15 +72,30 @@ def _database(backend: str, home: Path) -> tuple[Settings, Callable[[], None]]:
     return Settings(home=home, database_url=url), drop
 
 
+def bench_registry(settings: Settings) -> tuple[Registry, Scope]:
+    """A migrated registry with one organisation, and the scope the benches act in."""
+    registry = Registry.open(settings, initialise=True)
+    org = registry.create_organisation(AdminScope("bench"), OrganisationCreate(
+        name="Bench", country="NL", type="police", code="bench"))
+    return registry, Scope("bench", org.id)
+
+
+def imported(settings: Settings, path: Path) -> tuple[Registry, Scope]:
+    """`bench_registry` with the victims of `path` imported (not timed)."""
+    registry, scope = bench_registry(settings)
+    report = import_file(registry, scope, path, "victim")
+    if not report.written:
+        raise SystemExit(f"import failed: {report.problems[:3]}")
+    return registry, scope
+
+
 def _haven_import(backend: str, path: Path) -> tuple[float, float, int]:
     with tempfile.TemporaryDirectory() as home:
         settings, drop = _database(backend, Path(home))
         try:
-            registry = Registry.open(settings, initialise=True)
-            org = registry.create_organisation(AdminScope("bench"), OrganisationCreate(
-                name="Bench", country="NL", type="police", code="bench"))
+            registry, scope = bench_registry(settings)
             start = time.perf_counter()
-            report = import_file(registry, Scope("bench", org.id), path, "victim")
+            report = import_file(registry, scope, path, "victim")
             seconds = time.perf_counter() - start
             if not report.written:
                 raise SystemExit(f"import failed: {report.problems[:3]}")

@@ -25,11 +25,10 @@ from sqlalchemy import delete, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_registry import _database, bench_main  # the same data and databases
-from haven.registry import AdminScope, Registry, Scope, import_file
+from bench_registry import _database, bench_main, imported  # the same data and databases
+from haven.registry import Registry
 from haven.registry._tables import IdentityRow, VictimRow
 from haven.retention import RetentionPolicy, due_for_erasure, enforce
-from haven.standard import OrganisationCreate
 
 AS_OF = date(2026, 12, 1)
 OLD = date(2014, 6, 1)  # 12 years before: past both default periods
@@ -37,12 +36,7 @@ OLD = date(2014, 6, 1)  # 12 years before: past both default periods
 
 def _prepared(backend: str, home: Path, path: Path) -> tuple[Registry, list[object], object]:
     settings, drop = _database(backend, home)
-    registry = Registry.open(settings, initialise=True)
-    org = registry.create_organisation(AdminScope("bench"), OrganisationCreate(
-        name="Bench", country="NL", type="police", code="bench"))
-    report = import_file(registry, Scope("bench", org.id), path, "victim")
-    if not report.written:
-        raise SystemExit(f"import failed: {report.problems[:3]}")
+    registry, _ = imported(settings, path)
     with registry.session() as session:
         ids = session.scalars(select(VictimRow.id).order_by(VictimRow.external_id)).all()
         old = ids[::2]
