@@ -105,3 +105,31 @@ def test_erasing_only_the_identity_keeps_the_record(
     assert boss.post(f"/victims/{theirs}/erase", data={
         "csrf_token": token, "reason": "error", "part": "record",
         "confirm": "V-THEIRS"}).status_code == 404
+
+
+def test_supervisors_see_what_retention_makes_due(
+        login: Callable[[str], TestClient], users: Users, registry: Registry,
+        org: OrganisationPublic, other_org: OrganisationPublic) -> None:
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from haven.registry._tables import VictimRow
+
+    users.add("supervisor", [Role.SUPERVISOR])
+    users.add("dutchboss", [Role.SUPERVISOR], locale="nl")
+    old, kept = _victim(registry, org, "V-OLD"), _victim(registry, org, "V-NEW")
+    theirs = _victim(registry, other_org, "V-THEIRS")
+    with registry.session() as session:
+        session.execute(update(VictimRow).where(VictimRow.external_id.in_(["V-OLD", "V-THEIRS"]))
+                        .values(registered_on=date(2010, 1, 1), updated_at=date(2010, 1, 1)))
+    page = login("supervisor").get("/retention")
+    assert page.status_code == 200
+    assert f'href="/victims/{old}"' in page.text
+    assert f"/victims/{kept}" not in page.text and f"/victims/{theirs}" not in page.text
+    assert "2010-01-01" in page.text and 'href="/retention"' in page.text
+    assert login("worker").get("/retention").status_code == 403
+    assert 'href="/retention"' not in login("worker").get("/").text
+    assert "Bewaartermijnen" in login("dutchboss").get("/retention").text
+    with registry.transaction(Scope("user:check", org.id)) as tx:
+        assert tx.victims.find("V-OLD") is not None  # the page erases nothing

@@ -6,6 +6,10 @@ decision) says what will go, asks for the reason (a code: the person asked, a mi
 order) and for the record's id typed again, since nothing can bring the record back; it is
 `haven.retention.erase_record`, and the registry is compacted right after.
 
+The retention page shows a supervisor what the retention periods make due in the own
+organisation, and what is held; erasing due records in bulk is the operator's daily
+`haven retention --apply`, not a button.
+
 Included before the record pages: `/victims/find` must not reach `/victims/{id}`.
 """
 
@@ -13,15 +17,22 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from haven.access import Permission, record_scope
-from haven.retention import ErasureReason, RecordKind, erase_record
+from haven.retention import (
+    ErasureReason,
+    RecordKind,
+    RetentionPolicy,
+    due_for_erasure,
+    erase_record,
+)
 from haven.web._auth import SessionDep
-from haven.web._deps import registry_of
+from haven.web._deps import registry_of, settings_of
 from haven.web._i18n import translator
 from haven.web._render import render
 
@@ -56,6 +67,21 @@ def find_victims(
             results = tx.victims.search_identifying(name, date_of_birth=dob or None)
     return render(request, "victims_find.html", info, status_code=422 if errors else 200,
                   values={"name": name, "date_of_birth": dob}, errors=errors, results=results)
+
+
+RETENTION_SHOWN = 500  # due records listed on the page; the count covers them all
+
+
+@router.get("/retention", response_class=HTMLResponse)
+def retention(request: Request, info: SessionDep) -> HTMLResponse:
+    scope = record_scope(info.principal, Permission.ERASE_RECORDS)
+    policy = RetentionPolicy.from_settings(settings_of(request))
+    run = due_for_erasure(registry_of(request), policy, as_of=date.today(),
+                          organisation_id=scope.organisation_id)
+    records = sum(d.part == "record" for d in run.due)
+    return render(request, "retention.html", info, policy=policy, due=run.due[:RETENTION_SHOWN],
+                  total=len(run.due), records=records, identities=len(run.due) - records,
+                  held=dict(run.held))
 
 
 def _page(request: Request, info: SessionDep, kind: RecordKind, record_id: uuid.UUID,
