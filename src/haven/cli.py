@@ -6,7 +6,6 @@ for an invalid file, one line per problem) and exits with status 1; wrong usage 
 
 from __future__ import annotations
 
-import getpass
 import importlib.util
 import shutil
 import sys
@@ -21,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from haven._cli_actor import cli_actor
 from haven.config import Settings
 from haven.exceptions import HavenError, ValidationFailed
 
@@ -65,11 +65,6 @@ def _settings(home: Path | None) -> Settings:
     return settings.with_home(home) if home is not None else settings
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
 
 
 @contextmanager
@@ -126,7 +121,7 @@ def org_add(
     registry = Registry.open(_settings(home))
     record = validate_record(OrganisationCreate,
                              {"code": code, "name": name, "country": country, "type": type_})
-    org = registry.create_organisation(AdminScope(_actor()), record)
+    org = registry.create_organisation(AdminScope(cli_actor()), record)
     typer.echo(f"{org.code}\t{org.id}")
 
 
@@ -190,7 +185,7 @@ def import_(
     record_kind = _kind(kind, file)
     if partial and rejects is None:
         rejects = file.with_name(f"{file.stem}.rejects{file.suffix}")
-    scope = Scope(_actor(), org.id)
+    scope = Scope(cli_actor(), org.id)
     with _progress(f"importing {file.name}", _count_lines(file)) as advance:
         report = import_file(registry, scope, file, record_kind, partial=partial,
                              rejects=rejects, progress=advance)
@@ -230,7 +225,7 @@ def export(
         _fail("--format must be csv or jsonl", 2)
     registry = Registry.open(_settings(home))
     org = registry.organisation(organisation)
-    scope = Scope(_actor(), org.id, identifying=identifying)
+    scope = Scope(cli_actor(), org.id, identifying=identifying)
     record_kind = _kind(kind, Path(kind))
     handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     try:
@@ -333,7 +328,7 @@ def key_rotate(
         _fail("not confirmed; nothing was changed")
     total = sum(registry.key_usage().values())
     with _progress("re-encrypting identities", total) as advance:
-        report = registry.rotate_key(settings.resolved_key_file, actor=_actor(),
+        report = registry.rotate_key(settings.resolved_key_file, actor=cli_actor(),
                                      progress=advance)
     state = "finished the rotation begun before" if report.resumed else "rotated"
     err.print(f"{state}: new key {report.new_key_id}, retired "
@@ -446,7 +441,7 @@ def user_list(organisation: OrgOption, home: HomeOption = None) -> None:
 
     registry = Registry.open(_settings(home))
     org = registry.organisation(organisation)
-    operator = Principal(uuid.uuid4(), _actor(), "operator", org.id, org.country,
+    operator = Principal(uuid.uuid4(), cli_actor(), "operator", org.id, org.country,
                          frozenset({Role.SYSTEM_ADMIN}),
                          frozenset({Permission.MANAGE_ORGANISATIONS}), via="cli")
     for user in Accounts(registry).users(operator, org.id):

@@ -6,7 +6,6 @@ separated, or JSON with --json), messages to stderr; a HavenError exits with sta
 
 from __future__ import annotations
 
-import getpass
 import json
 import re
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from haven._cli_actor import cli_actor
 from haven.config import Settings
 from haven.exceptions import HavenError
 from haven.registry import Registry
@@ -57,11 +57,6 @@ def _registry(home: Path | None) -> Registry:
     return Registry.open(settings.with_home(home) if home is not None else settings)
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
 
 
 @referral_app.command()
@@ -96,7 +91,7 @@ def due(
         book = RulesBook.from_json(rules) if rules else None
         registry = _registry(home)
         org = registry.organisation(organisation)
-        with registry.transaction(Scope(_actor(), org.id)) as tx:
+        with registry.transaction(Scope(cli_actor(), org.id)) as tx:
             items = due_items(tx, day, horizon_days=horizon, rules=book)
         for item in items:
             if as_json:
@@ -178,7 +173,7 @@ def partner_add(
         except (OSError, ValidationError):
             raise typer.BadParameter("not a readable partner card",
                                      param_hint="CARD_FILE") from None
-        add_partner(_registry(home), card, actor=_actor(), replace=replace)
+        add_partner(_registry(home), card, actor=cli_actor(), replace=replace)
         typer.echo(f"{card.installation_id}\t{fingerprint(card)}")
 
 
@@ -208,5 +203,5 @@ def partner_remove(
     from haven.referral import remove_partner
 
     with _errors():
-        remove_partner(_registry(home), installation_id, actor=_actor())
+        remove_partner(_registry(home), installation_id, actor=cli_actor())
         err.print(f"partner {installation_id} removed", markup=False)

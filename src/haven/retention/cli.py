@@ -7,7 +7,6 @@ HavenError prints one line and exits with status 1, wrong usage exits with 2.
 from __future__ import annotations
 
 import csv
-import getpass
 import sys
 import uuid
 from datetime import date
@@ -18,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from haven._cli_actor import cli_actor
 from haven.config import Settings
 from haven.exceptions import HavenError, NotFound
 from haven.registry import Registry, Scope
@@ -44,11 +44,6 @@ def _registry(home: Path | None) -> tuple[Registry, Settings]:
     return Registry.open(settings), settings
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
 
 
 def _record_id(registry: Registry, scope: Scope, kind: RecordKind, record: str) -> uuid.UUID:
@@ -95,7 +90,7 @@ def erase_command(
     try:
         registry, _ = _registry(home)
         org = registry.organisation(organisation)
-        scope = Scope(_actor(), org.id)
+        scope = Scope(cli_actor(), org.id)
         record_id = _record_id(registry, scope, record_kind, record)
         part: ErasedPart = "identity" if identity_only else "record"
         what = "the identifying data of" if identity_only else "the whole record of"

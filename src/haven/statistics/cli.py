@@ -7,7 +7,6 @@ and exits with status 1.
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 
+from haven._cli_actor import cli_actor
 from haven.config import Settings
 from haven.exceptions import HavenError, ValidationFailed
 
@@ -74,11 +74,6 @@ def _run(action: Callable[[], T]) -> T:
         _fail(str(exc))
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
 
 
 def _registry(home: Path | None) -> Any:
@@ -219,7 +214,7 @@ def table(
         return
     registry = _registry(home)
     with _status(f"counting {spec.describe()}"):
-        release = _run(lambda: release_table(registry, spec, chosen, actor=_actor(),
+        release = _run(lambda: release_table(registry, spec, chosen, actor=cli_actor(),
                                              channel=f"cli:{fmt}"))
     _run(lambda: _emit(release, fmt.lower(), out))
 
@@ -247,7 +242,7 @@ def flows(
     registry = _registry(home)
     with _status("counting flows"):
         release, found = _run(lambda: release_flows(
-            registry, years=years, actor=_actor(), channel=f"cli:flows:{fmt}",
+            registry, years=years, actor=cli_actor(), channel=f"cli:flows:{fmt}",
             countries=_split(country) or None,
             policy=None if policy == "suppression" else chosen, minimum=minimum))
     rows = [f.as_dict() for f in found]
@@ -294,7 +289,7 @@ def sdg(
             _fail(f"the population file has no {name} split; pass a demo_pjan extract "
                   "with --population")
     registry = _registry(home)
-    release = _run(lambda: release_table(registry, spec, SuppressionPolicy(), actor=_actor(),
+    release = _run(lambda: release_table(registry, spec, SuppressionPolicy(), actor=cli_actor(),
                                          channel="cli:sdg"))
     rates = _run(lambda: sdg_16_2_2(release, pop))
     typer.echo("country\tyear\tsex\tage_group\texploitation\tvictims\tpopulation\tper_100k")
@@ -329,7 +324,7 @@ def figures(
     registry = _registry(home)
     with _status("drawing figures") as _:
         paths = _run(lambda: publish_figures(
-            registry, out, years=years, policy=chosen, actor=_actor(), lang=lang,
+            registry, out, years=years, policy=chosen, actor=cli_actor(), lang=lang,
             formats=formats, countries=_split(country) or None,
             progress=lambda step: err.print(step, markup=False)))
     for path in paths:
@@ -389,7 +384,7 @@ def budget_set(dataset: Annotated[str, typer.Argument(help="victims or suspects.
 
     def run() -> Any:
         try:
-            return set_budget(_registry(home), dataset, epsilon, actor=_actor())
+            return set_budget(_registry(home), dataset, epsilon, actor=cli_actor())
         except ValueError:
             _fail("the dataset must be victims or suspects")
 
